@@ -1,0 +1,1 @@
+"""Article extraction: HTML bytes + URL + HTTP headers -> ``Article``."""
