@@ -1,0 +1,41 @@
+"""The ``newsarchive`` command line: parse, call ``archive``, print, exit code.
+
+Each command group lives in its own module and registers itself on ``main``.
+``ArchiveError`` becomes one stderr line and exit 1 (see ``archive.cli.common``).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from archive import __version__
+
+_COMMAND_MODULES = (
+    "archive.cli.crawl",
+    "archive.cli.check",
+    "archive.cli.extract",
+    "archive.cli.db",
+    "archive.cli.demo",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsarchive")
+def main() -> None:
+    """Preserve news sites as WARC and query the articles they hold."""
+
+
+def _register_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency: let it show
+                raise
+            continue
+        module.register(main)
+
+
+_register_commands()
