@@ -1,0 +1,220 @@
+"""Build WARC/1.1 records from one HTTP exchange (pure functions, no I/O).
+
+The crawler hands us an ``Exchange``: what Scrapy parsed of a request and its response.
+We rebuild the HTTP messages from it, so a few rules make the result faithful and
+readable by warcio, pywb and replayweb.page:
+
+* the status line is always ``HTTP/1.1 <code> <standard reason>`` (pywb answers 503 for
+  anything else); ``WARC-Protocol`` says what was really spoken (``h2``, ``http/1.1``);
+* ``Transfer-Encoding`` is dropped because the body is stored de-chunked;
+* ``Content-Encoding`` is kept and the body stays compressed, exactly as sent;
+* an HTTP ``Content-Length`` that disagrees with the stored body (a cut download) is
+  replaced by the stored length and the original kept as ``X-Archive-Orig-Content-Length``,
+  the prefix pywb itself uses for rewritten headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from typing import Literal
+from urllib.parse import urlsplit
+
+Headers = Sequence[tuple[bytes, bytes]]
+Truncation = Literal["length", "time", "disconnect", "unspecified"]
+
+_CRLF = b"\r\n"
+_HOP_BY_HOP_DROPPED = {b"transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request/response pair as the crawler saw it; no Scrapy types."""
+
+    url: str
+    method: str
+    request_headers: Headers
+    status: int
+    response_headers: Headers
+    body: bytes
+    request_body: bytes = b""
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    protocol: str | None = None
+    ip_address: str | None = None
+    truncated: Truncation | None = None
+
+
+@dataclass(frozen=True)
+class WarcRecordBytes:
+    """A serialised record (uncompressed) plus the ids other records refer to."""
+
+    record_id: str
+    data: bytes
+    payload_digest: str | None = None
+
+
+def sha1_digest(data: bytes) -> str:
+    """``sha1:<BASE32>``, the digest form warcio, pywb and Heritrix write."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC/1.1 allows sub-second precision; keep microseconds so pairs sort right."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _header_block(first_line: bytes, headers: Iterable[tuple[bytes, bytes]]) -> bytes:
+    lines = [first_line]
+    lines.extend(name + b": " + value for name, value in headers)
+    return _CRLF.join(lines) + _CRLF + _CRLF
+
+
+def response_http_headers(exchange: Exchange) -> list[tuple[bytes, bytes]]:
+    """The response headers as stored: every value kept, framing made true to the body."""
+    stored: list[tuple[bytes, bytes]] = []
+    body_length = str(len(exchange.body)).encode()
+    for name, value in exchange.response_headers:
+        lowered = name.lower()
+        if lowered in _HOP_BY_HOP_DROPPED:
+            continue
+        if lowered == b"content-length" and value.strip() != body_length:
+            if exchange.method.upper() == "HEAD" or exchange.status == 304:
+                stored.append((name, value))  # no body by definition; the length is metadata
+                continue
+            stored.append((b"X-Archive-Orig-Content-Length", value))
+            stored.append((name, body_length))
+            continue
+        stored.append((name, value))
+    return stored
+
+
+def request_http_block(exchange: Exchange) -> bytes:
+    """Request line with path and query (never the fragment), ``Host`` first, then headers."""
+    parts = urlsplit(exchange.url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    headers: list[tuple[bytes, bytes]] = []
+    if not any(name.lower() == b"host" for name, _ in exchange.request_headers):
+        headers.append((b"Host", parts.netloc.rsplit("@", 1)[-1].encode("idna")))
+    headers.extend(exchange.request_headers)
+    if exchange.request_body and not any(
+        name.lower() == b"content-length" for name, _ in exchange.request_headers
+    ):
+        headers.append((b"Content-Length", str(len(exchange.request_body)).encode()))
+    line = f"{exchange.method.upper()} {target} HTTP/1.1".encode("ascii", "replace")
+    return _header_block(line, headers) + exchange.request_body
+
+
+def _warc_record(
+    rec_type: str, headers: list[tuple[str, str]], block: bytes, content_type: str
+) -> bytes:
+    all_headers = [("WARC-Type", rec_type), *headers]
+    all_headers.append(("Content-Type", content_type))
+    all_headers.append(("WARC-Block-Digest", sha1_digest(block)))
+    all_headers.append(("Content-Length", str(len(block))))
+    head = _header_block(
+        b"WARC/1.1", ((k.encode(), v.encode("utf-8")) for k, v in all_headers)
+    )
+    return head + block + _CRLF + _CRLF
+
+
+def build_exchange_records(exchange: Exchange) -> tuple[WarcRecordBytes, WarcRecordBytes]:
+    """The response record and its concurrent request record, response first.
+
+    Both share ``WARC-Date`` and ``WARC-Target-URI`` so replay tools pair them.
+    """
+    date = warc_date(exchange.fetched_at)
+    target = exchange.url.split("#", 1)[0]
+    response_id = new_record_id()
+    status_line = f"HTTP/1.1 {exchange.status} {reason_phrase(exchange.status)}".encode()
+    http_block = _header_block(status_line, response_http_headers(exchange)) + exchange.body
+    payload_digest = sha1_digest(exchange.body)
+    response_headers = [
+        ("WARC-Record-ID", response_id),
+        ("WARC-Date", date),
+        ("WARC-Target-URI", target),
+        ("WARC-Payload-Digest", payload_digest),
+    ]
+    if exchange.ip_address:
+        response_headers.append(("WARC-IP-Address", exchange.ip_address))
+    if exchange.protocol:
+        response_headers.append(("WARC-Protocol", exchange.protocol))
+    if exchange.truncated:
+        response_headers.append(("WARC-Truncated", exchange.truncated))
+    response = _warc_record(
+        "response", response_headers, http_block, "application/http; msgtype=response"
+    )
+    request_id = new_record_id()
+    request_headers = [
+        ("WARC-Record-ID", request_id),
+        ("WARC-Date", date),
+        ("WARC-Target-URI", target),
+        ("WARC-Concurrent-To", response_id),
+    ]
+    if exchange.protocol:
+        request_headers.append(("WARC-Protocol", exchange.protocol))
+    request = _warc_record(
+        "request",
+        request_headers,
+        request_http_block(exchange),
+        "application/http; msgtype=request",
+    )
+    return (
+        WarcRecordBytes(response_id, response, payload_digest),
+        WarcRecordBytes(request_id, request),
+    )
+
+
+def build_warcinfo(filename: str, fields: Sequence[tuple[str, str]], when: datetime) -> WarcRecordBytes:
+    """The warcinfo record that opens every file (``fields`` become ``name: value`` lines)."""
+    block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
+    record_id = new_record_id()
+    data = _warc_record(
+        "warcinfo",
+        [
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date(when)),
+            ("WARC-Filename", filename),
+        ],
+        block,
+        "application/warc-fields",
+    )
+    return WarcRecordBytes(record_id, data)
+
+
+def build_metadata(
+    target_uri: str, concurrent_to: str, fields: Sequence[tuple[str, str]], when: datetime
+) -> WarcRecordBytes:
+    """A metadata record about a response (e.g. a flag that its body is a decompression bomb)."""
+    block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
+    record_id = new_record_id()
+    data = _warc_record(
+        "metadata",
+        [
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date(when)),
+            ("WARC-Target-URI", target_uri),
+            ("WARC-Concurrent-To", concurrent_to),
+        ],
+        block,
+        "application/warc-fields",
+    )
+    return WarcRecordBytes(record_id, data)

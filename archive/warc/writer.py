@@ -1,0 +1,231 @@
+"""Append records to ``.warc.gz`` files: naming, rotation, fsync, crash safety.
+
+warcio's ``WARCWriter`` leaves naming, rotation and durability to its caller; this is
+that caller, writing the bytes built by ``archive.warc.records``.
+
+Crash-safety rules:
+* a file is written as ``NAME.warc.gz.open``, created exclusively (never overwriting),
+  locked with ``flock`` so recovery can tell a live file from a leftover, and renamed to
+  ``NAME.warc.gz`` on rotation and close;
+* each record is its own gzip member, and a request/response pair is written with one
+  ``write`` followed by ``fsync`` before its location is returned, so a ``RecordLocation``
+  always points at bytes that are on disk;
+* when a write fails (full disk, I/O error) the file is cut back to its last whole
+  record and ``WarcWriteError`` is raised: what was archived stays readable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from archive.errors import WarcWriteError
+from archive.warc.location import RecordLocation
+from archive.warc.records import (
+    Exchange,
+    WarcRecordBytes,
+    build_exchange_records,
+    build_metadata,
+    build_warcinfo,
+)
+
+OPEN_SUFFIX = ".open"
+DEFAULT_MAX_SIZE = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class ExchangeLocation:
+    """Where the response and its request record landed (same file, adjacent)."""
+
+    response: RecordLocation
+    request: RecordLocation
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    """How files are named, sized and described."""
+
+    prefix: str = "newsarchive"
+    max_size: int = DEFAULT_MAX_SIZE
+    info_fields: Sequence[tuple[str, str]] = ()
+    compress_level: int = 6
+    fsync: bool = True
+
+
+def gzip_member(data: bytes, level: int = 6) -> bytes:
+    """One complete gzip member, as the WARC spec's record-at-a-time compression wants."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+class WarcWriter:
+    """Writes exchanges into rotating WARC files inside ``directory``."""
+
+    def __init__(self, directory: Path, options: WriterOptions | None = None) -> None:
+        self.directory = Path(directory)
+        self.options = options or WriterOptions()
+        self._fd: int | None = None
+        self._name: str | None = None
+        self._size = 0
+        self._records_in_file = 0
+        self._serial = 0
+        self.closed_files: list[Path] = []
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarcWriteError(f"cannot create WARC folder {self.directory}: {exc.strerror}") from exc
+        if not os.access(self.directory, os.W_OK):
+            raise WarcWriteError(f"WARC folder {self.directory} is not writable")
+
+    # -- public API -------------------------------------------------------------
+
+    @property
+    def current_path(self) -> Path | None:
+        return self.directory / (self._name + OPEN_SUFFIX) if self._name else None
+
+    def write_exchange(self, exchange: Exchange) -> ExchangeLocation:
+        """Write the response and its request record together; return both locations."""
+        response, request = build_exchange_records(exchange)
+        members = [gzip_member(r.data, self.options.compress_level) for r in (response, request)]
+        self._rotate_if_needed(sum(len(m) for m in members))
+        located = self._append([response, request], members)
+        return ExchangeLocation(response=located[0], request=located[1])
+
+    def write_metadata(
+        self, target_uri: str, concurrent_to: str, fields: Sequence[tuple[str, str]]
+    ) -> RecordLocation:
+        record = build_metadata(target_uri, concurrent_to, fields, datetime.now(timezone.utc))
+        member = gzip_member(record.data, self.options.compress_level)
+        self._rotate_if_needed(len(member))
+        return self._append([record], [member])[0]
+
+    def close(self) -> None:
+        """Close the current file and give it its final name (no ``.open`` left behind)."""
+        if self._fd is None or self._name is None:
+            return
+        fd, name, records = self._fd, self._name, self._records_in_file
+        self._fd, self._name = None, None
+        open_path = self.directory / (name + OPEN_SUFFIX)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if records == 0:  # only warcinfo: nothing was archived, leave no noise
+            open_path.unlink(missing_ok=True)
+            return
+        final = self.directory / name
+        os.rename(open_path, final)
+        _fsync_directory(self.directory)
+        self.closed_files.append(final)
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------
+
+    def _rotate_if_needed(self, incoming: int) -> None:
+        if self._fd is not None and self._records_in_file and (
+            self._size + incoming > self.options.max_size
+        ):
+            self.close()
+        if self._fd is None:
+            self._open_new_file()
+
+    def _open_new_file(self) -> None:
+        host = socket.gethostname().split(".")[0] or "localhost"
+        pid = os.getpid()
+        while True:
+            self._serial += 1
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+            name = f"{self.options.prefix}-{stamp}-{self._serial:05d}-{host}-{pid}.warc.gz"
+            if (self.directory / name).exists():
+                continue
+            try:
+                fd = os.open(
+                    self.directory / (name + OPEN_SUFFIX),
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND,
+                    0o644,
+                )
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise WarcWriteError(
+                    f"cannot create a WARC file in {self.directory}: {exc.strerror}"
+                ) from exc
+            break
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fd, self._name, self._size, self._records_in_file = fd, name, 0, 0
+        info = build_warcinfo(name, self.options.info_fields, datetime.now(timezone.utc))
+        try:
+            self._append([info], [gzip_member(info.data, self.options.compress_level)])
+        except WarcWriteError:
+            self._fd, self._name = None, None
+            os.close(fd)
+            (self.directory / (name + OPEN_SUFFIX)).unlink(missing_ok=True)
+            raise
+        self._records_in_file = 0  # warcinfo does not count as content
+
+    def _append(
+        self, records: list[WarcRecordBytes], members: list[bytes]
+    ) -> list[RecordLocation]:
+        assert self._fd is not None and self._name is not None
+        start = self._size
+        data = b"".join(members)
+        try:
+            _write_all(self._fd, data)
+            if self.options.fsync:
+                os.fsync(self._fd)
+        except OSError as exc:
+            _cut_back(self._fd, start)
+            raise WarcWriteError(
+                f"cannot write to {self.directory / (self._name + OPEN_SUFFIX)}: {exc.strerror}; "
+                "the file was cut back to its last whole record"
+            ) from exc
+        locations = []
+        offset = start
+        for record, member in zip(records, members):
+            locations.append(
+                RecordLocation(
+                    file=self._name,
+                    offset=offset,
+                    length=len(member),
+                    record_id=record.record_id,
+                    payload_digest=record.payload_digest,
+                )
+            )
+            offset += len(member)
+        self._size = offset
+        self._records_in_file += len(records)
+        return locations
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _cut_back(fd: int, size: int) -> None:
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    except OSError:
+        pass  # recovery on next start cuts the file back to its last whole member
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
