@@ -1,0 +1,129 @@
+"""Engine and sessions: SQLite in the data dir by default, PostgreSQL by URL.
+
+``open_database`` applies the Alembic migrations on first use, so every command can
+assume the current schema. SQLite runs in WAL mode so that a search can read while a
+crawl writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.db.text import fold_for_search
+from archive.errors import ConfigError, DatabaseError
+
+DB_FILENAME = "newsarchive.sqlite"
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA cache_size=-65536",  # 64 MiB
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA mmap_size=268435456",
+)
+
+
+def database_url(data_dir: Path, url: str | None = None) -> str:
+    """``url`` if given, else the SQLite file inside ``data_dir``."""
+    if url:
+        return url
+    return f"sqlite:///{Path(data_dir).resolve() / DB_FILENAME}"
+
+
+def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite connections get WAL and our pragmas."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigError(f"cannot use database URL {url!r}: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot create the database folder for {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    elif engine.dialect.name != "postgresql":
+        raise ConfigError(f"unsupported database {engine.dialect.name!r} in {url!r}; use SQLite or PostgreSQL")
+    return engine
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.create_function("newsarchive_fold", 1, _sqlite_fold, deterministic=True)
+    cursor = dbapi_conn.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_fold(value: str | None) -> str:
+    return fold_for_search(value) if value else ""
+
+
+@dataclass
+class Database:
+    """An engine plus a session factory; ``session()`` is a commit-or-rollback context."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise DatabaseError(f"database error: {_one_line(exc)}") from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(data_dir: Path, url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open (and by default migrate) the database for ``data_dir`` or ``url``."""
+    full_url = database_url(data_dir, url)
+    engine = create_db_engine(full_url)
+    try:
+        if upgrade:
+            from archive.db.migrate import upgrade_if_needed
+
+            upgrade_if_needed(engine)
+        else:
+            with engine.connect() as conn:
+                inspect(conn).get_table_names()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open database {_safe_url(full_url)}: {_one_line(exc)}") from exc
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return " ".join(text.split())[:300]

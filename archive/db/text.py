@@ -1,0 +1,82 @@
+"""Text normalisation shared by ingest (change detection) and search (folding).
+
+Search folding is applied identically to the indexed copy of the text (on SQLite by
+the ``newsarchive_fold()`` SQL function that ``archive.db.session`` registers on each
+connection, on PostgreSQL by the ``translate()`` that ``postgres_fold_sql`` writes) and to every query term (by ``fold_for_search``).
+The stored text is never folded: it stays byte for byte as extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# char -> replacement ("" deletes). Keep in step with the migration that froze it.
+SEARCH_FOLD: dict[str, str] = {
+    "\u200c": "",  # ZERO WIDTH NON-JOINER (Dari, Pashto, Persian): see docs/database.md
+    "\u200d": "",  # ZERO WIDTH JOINER
+    "\u00ad": "",  # SOFT HYPHEN
+    "\u0640": "",  # ARABIC TATWEEL (kashida)
+    "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH
+    "\u0649": "\u06cc",  # ALEF MAKSURA -> FARSI YEH
+    "\u0643": "\u06a9",  # ARABIC KAF -> KEHEH
+}
+# Arabic harakat: FTS5 drops them as diacritics, PostgreSQL keeps them; we delete both ways.
+SEARCH_FOLD.update({chr(c): "" for c in range(0x064B, 0x0660)})
+SEARCH_FOLD["\u0670"] = ""
+
+_FOLD_TABLE = str.maketrans(SEARCH_FOLD)
+
+
+def fold_for_search(text: str) -> str:
+    """The folded form that the search index holds (NFC first, as extraction stores NFC)."""
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+
+
+def postgres_fold_sql(expr: str) -> str:
+    """``expr`` through one ``translate()`` applying ``SEARCH_FOLD`` in PostgreSQL."""
+    mapped = [(c, r) for c, r in SEARCH_FOLD.items() if r]
+    deleted = [c for c, r in SEARCH_FOLD.items() if not r]
+    src = "".join(c for c, _ in mapped) + "".join(deleted)
+    dst = "".join(r for _, r in mapped)
+    return f"translate(coalesce({expr}, ''), {_pg_unicode_literal(src)}, {_pg_unicode_literal(dst)})"
+
+
+def _pg_unicode_literal(text: str) -> str:
+    return "U&'" + "".join(f"\\{ord(c):04X}" for c in text) + "'"
+
+
+# Counters that change between captures without any edit: "1,234 views", "12 comments".
+_COUNTER = re.compile(
+    r"\d[\d,.\s\u066c\u066b]*\s*(views?|reads?|comments?|shares?|likes?|"
+    r"بازدید|نظر|دیدگاه|کتنه|لیدنه|تبصرې|مرتبه)\b",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
+_SPACE = re.compile(r"\s+")
+
+
+def change_key(title: str | None, body: str) -> str:
+    """A hash of the text that ignores trivial changes (whitespace, view/comment counters).
+
+    Short paragraphs (four words or fewer) that hold digits have their numbers masked:
+    that is where counters and "updated 3 minutes ago" lines live. Numbers in real
+    sentences still count, so a corrected figure makes a new version.
+    """
+    parts = [_normalise_paragraph(p) for p in [title or "", *re.split(r"\n\s*\n", body)]]
+    joined = "\n".join(p for p in parts if p)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def _normalise_paragraph(text: str) -> str:
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    text = _COUNTER.sub("#", text)
+    if len(text.split(" ")) <= 4 and _DIGITS.search(text):
+        text = _DIGITS.sub("#", text)
+    return text
+
+
+def url_key(url: str) -> str:
+    """Fixed-length key for a URL, so the unique index works for any URL length."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
