@@ -13,12 +13,12 @@ import click
 from archive import __version__
 
 _COMMAND_MODULES = (
-    "archive.cli.crawl",
     "archive.cli.check",
     "archive.cli.extract",
     "archive.cli.db",
-    "archive.cli.demo",
 )
+# ``crawl`` and ``demo`` need Scrapy, so they are registered by ``scraper.cli`` (the console
+# script's entry point); ``archive`` itself never imports Scrapy.
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

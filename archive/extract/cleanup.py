@@ -1,14 +1,156 @@
-"""News boilerplate that trafilatura keeps: removed from the tree before it, and from its lines after."""
+"""News boilerplate that trafilatura keeps: pruned from the tree before it, and from its lines after.
+
+Tree rules match class/id *tokens* of well-known widgets (Jetpack, sharedaddy, JNews,
+AddToAny, YARPP, consent platforms...) and never remove the element holding the headline
+or most of the page's paragraph text. Line rules match a marker at the *start* of a
+paragraph ("Read also:", «بیشتر بخوانید», "Читайте также"...) and only for paragraphs of
+link length; a paragraph is never dropped merely for being short.
+"""
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
+# Class or id tokens (split on spaces) that mark boilerplate containers.
+_BOILERPLATE_TOKEN = re.compile(
+    r"""^(?:
+      sharedaddy|sd-sharing(?:-enabled)?|sd-block|sd-like|jp-relatedposts|jp-sharing.*|jetpack-likes-widget.*
+    | addtoany.*|a2a_kit.*|heateor.*|essb_.*|shareaholic.*|ssba.*|sharethis.*|st-inline-share-buttons
+    | (?:post|entry|article|social|jeg)[-_]?share.*|share[-_]?(?:bar|buttons?|links|tools|box|icons|this|wrap.*|container)
+    | social[-_]?(?:links|icons|buttons|media|follow|networks)|follow[-_]?us
+    | jeg_share.*|jeg_post_tags|jeg_authorbox|jeg_postblock.*|jnews_related.*|jeg_prevnext_post|jeg_ad.*
+    | jnews_inline_related_post.*|jeg_breadcrumbs|jeg_meta_.*|jnews-cookie-law-policy|jeg_navbar.*
+    | yarpp.*|crp_related.*|rp4wp.*|related[-_]?(?:posts?|articles?|news|stories|content|links)(?:[-_].*)?
+    | (?:more|recommended|popular|trending)[-_]?(?:stories|articles|posts|news)|read[-_]?(?:also|more[-_]?articles)
+    | td-related.*|td-post-sharing.*|td-a-rec.*|tdb-author-box
+    | newsletter.*|mc4wp.*|subscribe[-_]?(?:box|form|widget|cta)|signup[-_]?(?:box|form)|nl[-_]signup
+    | author[-_]?(?:box|bio|info|card|details)|about[-_]?(?:the[-_]?)?author|saboxplugin.*|abh_box.*
+    | (?:entry|post|article)[-_]?tags|tags[-_]?links|tag[-_]?cloud|post-categories
+    | comments?(?:-area|-section|-list|-wrapper)?|respond|disqus_thread|wpdiscuz.*
+    | post[-_]?navigation|nav[-_]links|navigation|breadcrumbs?|pagination
+    | cookie.*|gdpr.*|cmplz.*|onetrust.*|qc-cmp.*|cc-window|cc-banner|CybotCookiebot.*|consent.*|didomi.*
+    | adsbygoogle|advert.*|ad[-_]?(?:container|slot|unit|wrapper|box|block)|ads|dfp.*|sponsored.*|outbrain.*|taboola.*|OUTBRAIN
+    | print[-_]?(?:button|link)|screen-reader-text|skip-link|sr-only|visually-hidden
+    )$""",
+    re.X | re.I,
+)
+_BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "template", "iframe", "dialog")
+_MAX_REMOVED_SHARE = 0.5
 
-def prune_tree(tree: HtmlElement) -> None:
-    """Remove boilerplate subtrees in place."""
+
+def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> None:
+    """Remove boilerplate subtrees in place (plus ``extra_drop``, from a site profile)."""
+    total = _paragraph_chars(tree) or 1
+    protected = set(tree.xpath("//h1/ancestor-or-self::*"))
+    doomed = list(extra_drop or [])
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element in protected:
+            continue
+        if element.tag in _BOILERPLATE_TAGS or _is_boilerplate(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is None or element in protected:
+            continue
+        if _paragraph_chars(element) > total * _MAX_REMOVED_SHARE:
+            continue  # e.g. an ASP.NET <form> or a widget class on the article wrapper: keep the text
+        _drop(element)
 
 
-def clean_lines(lines: list[str]) -> list[str]:
-    """Drop boilerplate paragraphs from trafilatura's output."""
-    return lines
+def _is_boilerplate(element: HtmlElement) -> bool:
+    if element.tag in ("html", "body", "article", "main", "p", "h1", "h2"):
+        return False
+    tokens = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    if element.get("role") in ("navigation", "complementary", "dialog", "alertdialog", "banner", "contentinfo"):
+        return True
+    if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or "").replace(" ", ""):
+        return True
+    return any(_BOILERPLATE_TOKEN.match(token) for token in tokens)
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def _drop(element: HtmlElement) -> None:
+    """Remove ``element`` but keep its tail text in the document."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+_ZW = "\u200c?"
+# Paragraph starts that introduce a link to another story ("Read also: ...").
+_SEE_ALSO = (
+    r"(?:also |must )?read (?:also|more|next|this)|see also|related(?: (?:stories|articles|news|coverage|content|posts?))?"
+    r"|more (?:on this|from|about|stories)|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
+    r"|watch(?: also)?|listen|top stories|trending now|most read|latest news"
+    r"|(?:à )?lire (?:aussi|également|la suite)|voir aussi|sur le même sujet|à voir aussi|notre dossier"
+    r"|le(?:e|a)s? también|te puede interesar|ver también|leer más|más información|noticias relacionadas|relacionad[oa]s?"
+    r"|también te puede interesar|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|siehe auch|weiterlesen"
+    r"|das könnte sie auch interessieren|leia (?:também|mais)|veja também|leggi anche|vedi anche|lees ook"
+    r"|читайте (?:также|нас)|смотрите также|см\. также|по теме|подробнее|читать далее|читать также|новости по теме"
+    rf"|(?:همچنین )?بیشتر بخوانید|همچنین بخوانید|بخوانید|مطالب مرتبط|مطلب مرتبط|ادامه مطلب|پیشنهاد{_ZW} ?ما|بیشتر در این باره|اینجا بخوانید"
+    rf"|نور ولولئ|دا هم ولولئ|دا هم وګورئ|اړوند(?: مطالب| خبرونه)?|نور ولوله"
+    r"|إ?اقرأ أيضا?ً?|إقرأ أيضا?ً?|اقرأ المزيد|مواضيع ذات صلة|أ?اخبار ذات صلة|أخبار ذات صلة|شاهد أيضا?ً?|طالع أيضا?ً?|للمزيد"
+)
+_SHARE = (
+    r"share(?: this(?: article| story| post)?)?|tweet|print|email|whatsapp|telegram|facebook|twitter|linkedin|pinterest"
+    r"|reddit|x|copy link|like this|like loading\.*|loading\.*|click to (?:share|print|email).*|partager|compartir|teilen"
+    r"|поделиться|اشتراک{_ZW}? ?گذاری|شریک کړئ|مشاركة|شارك".replace("{_ZW}", _ZW)
+)
+_ALWAYS = (
+    r"follow us\b.*|suivez[- ]nous\b.*|síguenos\b.*|folgen sie uns\b.*|подписывайтесь на\b.*|следите за\b.*"
+    r"|.*(?:را|ما را) (?:در|به) .{0,40} دنبال کنید.*|.*تعقیب کړئ.*|تابعونا\b.*|تابعوا\b.*"
+    r"|(?:subscribe|sign up)(?: now)?(?: to| for) (?:our|the) .*newsletter.*|.*newsletter.{0,40}(?:sign up|subscribe|inbox).*"
+    r"|abonnez[- ]vous\b.*|inscrivez[- ]vous à (?:la|notre) newsletter.*|suscr[ií]bete\b.*|abonnieren sie\b.*"
+    r"|подпишитесь\b.*|عضو خبرنامه.*|اشترك(?:وا)? في\b.*"
+    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,200}|.*all rights reserved\.?|.*tous droits réservés\.?|.*todos los derechos reservados\.?"
+    r"|.*alle rechte vorbehalten\.?|.*все права защищены\.?|.*(?:تمامی|کلیه) حقوق .{0,60}(?:محفوظ|متعلق).*|.*جميع الحقوق محفوظة.*"
+    r"|.*(?:may not be|cannot be) (?:re)?published,? broadcast,? rewritten.*|reproduction (?:interdite|prohibited).*"
+    r"|перепечатка .{0,80}|.*نقل (?:مطالب|مطلب) .{0,60}(?:ممنوع|ذکر منبع).*|.*با ذکر منبع.{0,40}(?:آزاد|مجاز) است.*"
+    r"|.*(?:this|our) (?:web)?site uses cookies.*|we use cookies.*|nous utilisons des cookies.*|utilizamos cookies.*"
+    r"|wir verwenden cookies.*|мы используем (?:cookies|файлы cookie).*|.*accept (?:all )?cookies.*"
+    r"|advertisement|advertising|anzeige|publicité|publicidad|реклама|تبلیغات|إعلان|story continues below.*"
+    r"|continue reading (?:below|the main story)|scroll to continue.*|skip advertisement"
+    r"|(?:tags?|étiquettes?|etiquetas|schlagwörter|теги|برچسب{zw}?ها|کلمات کلیدی|ټګونه|الوسوم|الكلمات المفتاحية|keywords)\s*[:：].{0,300}"
+    r"|(?:photo|image|foto|фото|عکس|انځور|صورة)(?: credit| source)?\s*[:：©/].{0,100}|image (?:caption|source|copyright).{0,100}"
+).replace("{zw}", _ZW)
+_SEE_ALSO_LINE = re.compile(rf"^[\W_]*(?:{_SEE_ALSO})\s*(?:[:：»>|–—-]|$)", re.I)
+_SHARE_LINE = re.compile(rf"^(?:[-•|]?\s*(?:{_SHARE})\s*[:|•·,]?\s*)+$", re.I)
+_ALWAYS_LINE = re.compile(rf"^[-•\s]*(?:{_ALWAYS})\s*$", re.I | re.S)
+_LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
+_LINK_LENGTH = 300
+
+
+def clean_lines(lines: list[str], extra: re.Pattern[str] | None = None) -> list[str]:
+    """Drop boilerplate paragraphs (and the link list after a "Related" heading)."""
+    kept: list[str] = []
+    in_related_list = False
+    for raw in lines:
+        line = raw.strip()
+        if in_related_list and _LIST_ITEM.match(line):
+            continue
+        in_related_list = False
+        if _is_boilerplate_line(line) or (extra is not None and extra.search(line)):
+            in_related_list = bool(_SEE_ALSO_LINE.match(line)) and len(line) < 60
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_boilerplate_line(line: str) -> bool:
+    if len(line) <= _LINK_LENGTH and _SEE_ALSO_LINE.match(line):
+        return True
+    if len(line) <= 120 and _SHARE_LINE.match(line):
+        return True
+    return len(line) <= 400 and bool(_ALWAYS_LINE.match(line))

@@ -1,0 +1,250 @@
+"""One ``search()`` for both engines: FTS5 on SQLite, tsvector on PostgreSQL.
+
+The query is parsed by ``query.parse_query``; every user value is a bound parameter,
+and the FTS5 string is built only from quoted phrases. Results are the latest version
+of each matching article; snippets are cut in Python from the stored (unfolded) text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, text
+from sqlalchemy.orm import Session
+
+from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
+from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
+from archive.db.text import SEARCH_FOLD
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters from command-line options; they AND with the query."""
+
+    site: str | None = None
+    section: str | None = None
+    author: str | None = None
+    language: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 20
+    offset: int = 0
+    sort: str = "relevance"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    url: str
+    title: str | None
+    site: str | None
+    published: str | None
+    language: str | None
+    section: str | None
+    authors: list[str]
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def search(session: Session, query: str, filters: SearchFilters | None = None) -> list[SearchHit]:
+    """Articles matching ``query`` (may be empty when filters are given), best first."""
+    filters = filters or SearchFilters()
+    parsed = parse_query(query) if query.strip() else None
+    stmt = _statement(session.get_bind().dialect.name, parsed, filters)
+    rows = session.execute(stmt).all()
+    words = parsed.positive_words if parsed else []
+    return [
+        SearchHit(
+            id=r.id, url=r.canonical_url, title=r.title, site=r.site_name or r.host, published=r.published,
+            language=r.language, section=r.section, authors=list(r.authors or []),
+            snippet=make_snippet(r.body or r.summary or "", words),
+        )
+        for r in rows
+    ]
+
+
+def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions for the option filters (shared with export)."""
+    av = ArticleVersion
+    conds: list[ColumnElement[bool]] = []
+    for field in ("site", "section", "author", "language"):
+        value = getattr(filters, field)
+        if value:
+            conds.append(_field_condition(Term(value, field)))
+    if filters.since:
+        conds.append(av.published_at >= filters.since)
+    if filters.until:
+        conds.append(av.published_at < filters.until)
+    return conds
+
+
+def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters):  # noqa: ANN202
+    a, av = Article, ArticleVersion
+    stmt = (
+        select(a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
+               av.body, av.summary, Site.host, Site.name.label("site_name"))
+        .join(av, av.id == a.latest_version_id)
+        .outerjoin(Site, Site.id == a.site_id)
+    )
+    conds = filter_conditions(filters)
+    order: list[Any] = []
+    if parsed is not None:
+        compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
+        stmt, more, order = compile_fn(stmt, parsed)
+        conds.extend(more)
+    if filters.sort != "relevance" or not order:
+        published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
+        order = [published.nulls_last(), a.id.desc()]
+    limit = max(1, min(filters.limit, MAX_LIMIT))
+    return stmt.where(*conds).order_by(*order).limit(limit).offset(max(0, filters.offset))
+
+
+def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], list[tuple[Term, ...]]]:
+    """(pure positive text groups, negated text terms, groups holding filters)."""
+    text_groups, negated, other = [], [], []
+    for group in parsed.groups:
+        if all(not t.is_filter and not t.negated for t in group):
+            text_groups.append(group)
+        elif len(group) == 1 and group[0].negated and not group[0].is_filter:
+            negated.append(group[0])
+        else:
+            other.append(group)
+    return text_groups, negated, other
+
+
+def _compile_sqlite(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
+    av = ArticleVersion
+    text_groups, negated, other = _split(parsed)
+    conds: list[ColumnElement[bool]] = []
+    order: list[Any] = []
+    if text_groups:
+        match = fts5_expression(text_groups)
+        if negated:
+            match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
+        fts = literal_column("article_search")
+        stmt = stmt.join(fts, literal_column("article_search.rowid") == av.id)
+        conds.append(text("article_search MATCH :fts_match").bindparams(fts_match=match))
+        order = [literal_column("bm25(article_search, 10.0, 3.0, 1.0)")]
+    elif negated:
+        conds.append(not_(_sqlite_match(" OR ".join(fts5_phrase(t) for t in negated), "neg")))
+    for i, group in enumerate(other):
+        conds.append(or_(*[_term_condition_sqlite(t, f"g{i}_{j}") for j, t in enumerate(group)]))
+    return stmt, conds, order
+
+
+def _sqlite_match(expression: str, name: str) -> ColumnElement[bool]:
+    sub = text(f"SELECT rowid FROM article_search WHERE article_search MATCH :{name}").bindparams(
+        bindparam(name, expression)
+    )
+    return ArticleVersion.id.in_(sub.columns(literal_column("rowid")))  # type: ignore[arg-type]
+
+
+def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
+    cond = _field_condition(term) if term.is_filter else _sqlite_match(fts5_phrase(term), name)
+    return not_(cond) if term.negated else cond
+
+
+def _compile_postgresql(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
+    av = ArticleVersion
+    text_groups, negated, other = _split(parsed)
+    conds: list[ColumnElement[bool]] = []
+    order: list[Any] = []
+    rank_queries = []
+    for group in text_groups + [(t,) for t in negated] + other:
+        parts = []
+        for term in group:
+            if term.is_filter:
+                cond = _field_condition(term)
+            else:
+                tsq = _tsquery(term.text)
+                column = literal_column("article_versions.title_vector" if term.field else "article_versions.search_vector")
+                cond = column.op("@@")(tsq)
+                if not term.negated:
+                    rank_queries.append(tsq)
+            parts.append(not_(cond) if term.negated else cond)
+        conds.append(or_(*parts) if len(parts) > 1 else parts[0])
+    if rank_queries:
+        combined = rank_queries[0]
+        for tsq in rank_queries[1:]:
+            combined = combined.op("||")(tsq)
+        order = [func.ts_rank_cd(literal_column("article_versions.search_vector"), combined).desc()]
+    del av
+    return stmt, conds, order
+
+
+def _tsquery(value: str) -> ColumnElement[Any]:
+    return func.phraseto_tsquery(literal_column("'simple'::regconfig"), bindparam(None, value))
+
+
+def _field_condition(term: Term) -> ColumnElement[bool]:
+    value = term.text.strip()
+    if term.field == "language":
+        lang = value.lower()
+        return or_(func.lower(ArticleVersion.language) == lang, func.lower(ArticleVersion.language).like(_like_prefix(lang)))
+    if term.field == "site":
+        host = value.lower().removeprefix("www.")
+        return Article.site_id.in_(
+            select(Site.id).where(or_(Site.host == host, Site.host.like("%." + _escape_like(host), escape="\\"),
+                                      func.lower(Site.name) == value.lower()))
+        )
+    if term.field == "section":
+        return func.lower(ArticleVersion.section).like(_like_contains(value.lower()), escape="\\")
+    if term.field == "author":
+        key = " ".join(value.casefold().split())
+        return ArticleVersion.id.in_(
+            select(ArticleVersionAuthor.version_id).join(Author, Author.id == ArticleVersionAuthor.author_id)
+            .where(Author.name_key.like(_like_contains(key), escape="\\"))
+        )
+    return false()
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_contains(value: str) -> str:
+    return f"%{_escape_like(value)}%"
+
+
+def _like_prefix(value: str) -> str:
+    return f"{_escape_like(value)}-%"
+
+
+_FOLD_TABLE = str.maketrans(SEARCH_FOLD)
+_SPACE = re.compile(r"\s+")
+
+
+def make_snippet(body: str, words: list[str], width: int = 200) -> str:
+    """About ``width`` characters of ``body`` around the first query word, in the stored spelling."""
+    text = _SPACE.sub(" ", body).strip()
+    if not text:
+        return ""
+    folded, index = _folded_with_index(text)
+    hit = min((p for w in words if (p := folded.find(w)) >= 0), default=-1)
+    if hit < 0:
+        return text if len(text) <= width else text[:width].rstrip() + "…"
+    start = max(0, index[hit] - width // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < index[hit] else start
+    end = min(len(text), start + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def _folded_with_index(text: str) -> tuple[str, list[int]]:
+    """``text`` folded and lower-cased, with the original position of every folded character."""
+    chars: list[str] = []
+    index: list[int] = []
+    for pos, char in enumerate(text):
+        for out in char.translate(_FOLD_TABLE).casefold():
+            chars.append(out)
+            index.append(pos)
+    return "".join(chars), index

@@ -1,0 +1,115 @@
+"""Images with their captions and credits; captions leave the tree so they stay out of the body.
+
+The lead image (JSON-LD ``image``, else ``og:image``) comes first, then every ``<figure>``
+and WordPress ``.wp-caption`` in document order. A credit is a ``.credit``-like element,
+or a trailing "Photo: AFP" / "(© Reuters)" part of the caption.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+_CAPTION_XPATH = (
+    ".//figcaption | .//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+    " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-element-caption ')]"
+    " | .//*[contains(@class, 'caption') and not(self::figure) and not(self::img)]"
+)
+_FIGURE_XPATH = (
+    "//figure | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' jeg_featured ')]"
+)
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|author", re.I)
+_CREDIT_TEXT = re.compile(
+    r"\s*[(\[]?\s*((?:photo|image|picture|foto|фото|عکس|انځور|صورة|crédit|credit)s?(?: credit| by)?\s*[:：/©]\s*[^()\[\]]{1,80}"
+    r"|©\s*[^()\[\]]{1,80})[)\]]?\s*$",
+    re.I,
+)
+_SIZE_SUFFIX = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
+_SPACE = re.compile(r"\s+")
+
+
+def collect_images(
+    tree: HtmlElement, lead: list[tuple[str, str | None]], url: str
+) -> list[tuple[str, str | None, str | None]]:
+    """``(src, caption, credit)`` for the lead image and each captioned figure; captions are removed."""
+    found: list[tuple[str, str | None, str | None]] = []
+    for figure in tree.xpath(_FIGURE_XPATH):
+        if figure.getparent() is None:
+            continue
+        img = next(figure.iter("img"), None)
+        src = _img_src(img, url) if img is not None else None
+        caption, credit = _caption(figure)
+        if src:
+            found.append((src, caption, credit))
+        for element in figure.xpath(_CAPTION_XPATH):
+            _remove(element)
+    for element in tree.xpath("//figcaption"):
+        _remove(element)
+    return _merge(lead, found)
+
+
+def _img_src(img: HtmlElement, url: str) -> str | None:
+    for attribute in ("data-src", "data-lazy-src", "data-original", "src"):
+        value = (img.get(attribute) or "").strip()
+        if value and not value.startswith("data:"):
+            return urljoin(url, value)
+    srcset = (img.get("srcset") or img.get("data-srcset") or "").strip()
+    return urljoin(url, srcset.split(",")[0].split()[0]) if srcset else None
+
+
+def _caption(figure: HtmlElement) -> tuple[str | None, str | None]:
+    captions = figure.xpath(_CAPTION_XPATH)
+    if not captions:
+        return None, None
+    element = captions[0]
+    credit = None
+    for child in element.iter():
+        if child is not element and _CREDIT_CLASS.search(child.get("class") or ""):
+            credit = _text(child)
+            _remove(child)
+            break
+    text = _text(element)
+    if credit is None and text:
+        match = _CREDIT_TEXT.search(text)
+        if match and match.start() > 0:
+            credit, text = match.group(1).strip(), text[: match.start()].strip()
+    return text or None, credit or None
+
+
+def _merge(
+    lead: list[tuple[str, str | None]], found: list[tuple[str, str | None, str | None]]
+) -> list[tuple[str, str | None, str | None]]:
+    by_key: dict[str, tuple[str, str | None, str | None]] = {}
+    for src, caption, credit in found:
+        by_key.setdefault(_key(src), (src, caption, credit))
+    images: list[tuple[str, str | None, str | None]] = []
+    for src, caption in lead[:1]:
+        match = by_key.pop(_key(src), None)
+        images.append((src, (match[1] if match else None) or caption, match[2] if match else None))
+    images.extend(by_key.values())
+    return images
+
+
+def _key(src: str) -> str:
+    path = urlsplit(src).path
+    return _SIZE_SUFFIX.sub("", path.rsplit("/", 1)[-1]).lower() or src
+
+
+def _text(element: HtmlElement) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def _remove(element: HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        tail = element.tail
+        if tail and tail.strip():
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(element)

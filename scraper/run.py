@@ -1,0 +1,144 @@
+"""Run one crawl in this process: validate input, build settings, start Scrapy.
+
+The CLI calls ``run_crawl``; tests call it through the CLI in a subprocess because
+Twisted's reactor cannot be restarted inside one process.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.config import load_config
+from archive.errors import ConfigError
+from scraper import settings as default_settings
+from scraper.downloadermiddlewares.warc_capture import warcs_dir
+from scraper.extensions.progress import progress_counts
+from scraper.spiders.news import NewsSpider
+
+
+@dataclass
+class CrawlOptions:
+    seeds: list[str]
+    data_dir: Path
+    max_pages: int | None = None
+    depth: int | None = None
+    allow_domains: list[str] = field(default_factory=list)
+    warc_prefix: str = "newsarchive"
+    max_warc_size: int = 1_000_000_000
+    allow_private: bool = False
+    rich_progress: bool = False
+    overrides: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlSummary:
+    pages: int
+    responses: int
+    payload_bytes: int
+    errors: int
+    seconds: float
+    warc_files: list[str]
+    finish_reason: str
+    failures: list[str]
+    write_error: str | None
+    stats: dict[str, Any]
+
+
+def validate_seed(url: str) -> str:
+    """A seed must be an absolute http(s) URL with a host."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        raise ConfigError(f"not a URL: {url!r} (expected something like https://example.org/)")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ConfigError(f"unsupported scheme {parts.scheme!r} in {url!r}: only http and https are crawled")
+    try:
+        parts.port
+    except ValueError as exc:
+        raise ConfigError(f"bad port in {url!r}") from exc
+    if not parts.hostname:
+        raise ConfigError(f"no host name in {url!r}")
+    return url.strip()
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create the data dir and prove it is writable before any network work starts."""
+    try:
+        warcs_dir(data_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=warcs_dir(data_dir), prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"data dir {data_dir} is not writable: {exc.strerror or exc}") from exc
+
+
+def parse_setting_overrides(pairs: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings, as ``scrapy crawl -s`` takes them."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"bad -s {pair!r}: expected NAME=VALUE")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def build_settings(options: CrawlOptions) -> Settings:
+    config = load_config(options.data_dir)
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    cmdline: dict[str, Any] = {
+        "ARCHIVE_DATA_DIR": str(options.data_dir),
+        "ARCHIVE_WARC_PREFIX": options.warc_prefix,
+        "ARCHIVE_WARC_MAX_SIZE": options.max_warc_size,
+        "ARCHIVE_ALLOW_PRIVATE": options.allow_private,
+        "ARCHIVE_IS_PART_OF": config.is_part_of,
+        "ARCHIVE_PROGRESS_RICH": options.rich_progress,
+        "USER_AGENT": config.user_agent,
+    }
+    if options.rich_progress:
+        cmdline["LOG_LEVEL"] = "WARNING"
+    if options.max_pages:
+        cmdline["CLOSESPIDER_ITEMCOUNT"] = options.max_pages
+    if options.depth is not None:
+        cmdline["DEPTH_LIMIT"] = options.depth
+    settings.setdict(cmdline, priority="cmdline")
+    settings.setdict(options.overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlSummary:
+    seeds = [validate_seed(seed) for seed in options.seeds]
+    if not seeds:
+        raise ConfigError("no URL to crawl")
+    prepare_data_dir(options.data_dir)
+    settings = build_settings(options)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    started = time.monotonic()
+    process.crawl(crawler, url=seeds, allow_domain=options.allow_domains)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    counts = progress_counts(stats)
+    spider = crawler.spider
+    return CrawlSummary(
+        pages=int(counts["pages"]),
+        responses=int(counts["responses"]),
+        payload_bytes=int(counts["bytes"]),
+        errors=int(counts["errors"]),
+        seconds=time.monotonic() - started,
+        warc_files=list(stats.get("archive/warc_files", [])),
+        finish_reason=str(stats.get("finish_reason", "")),
+        failures=list(getattr(spider, "failures", [])),
+        write_error=stats.get("archive/write_error"),
+        stats=stats,
+    )
+
+
