@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import column, table
 
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
@@ -129,8 +130,8 @@ def _compile_sqlite(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
         match = fts5_expression(text_groups)
         if negated:
             match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
-        fts = literal_column("article_search")
-        stmt = stmt.join(fts, literal_column("article_search.rowid") == av.id)
+        fts = table("article_search", column("rowid"))
+        stmt = stmt.join(fts, fts.c.rowid == av.id)
         conds.append(text("article_search MATCH :fts_match").bindparams(fts_match=match))
         order = [literal_column("bm25(article_search, 10.0, 3.0, 1.0)")]
     elif negated:
@@ -153,7 +154,6 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
 
 
 def _compile_postgresql(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
-    av = ArticleVersion
     text_groups, negated, other = _split(parsed)
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -176,7 +176,6 @@ def _compile_postgresql(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
         for tsq in rank_queries[1:]:
             combined = combined.op("||")(tsq)
         order = [func.ts_rank_cd(literal_column("article_versions.search_vector"), combined).desc()]
-    del av
     return stmt, conds, order
 
 
