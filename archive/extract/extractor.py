@@ -8,8 +8,10 @@ trafilatura (``trafilatura``), clean its lines, then language, direction and pag
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from copy import deepcopy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -18,9 +20,13 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from archive.errors import ExtractionError
 from archive.extract import cleanup
 from archive.extract.article import Article, Image
+from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
+from archive.extract.figures import collect_images
 from archive.extract.language import choose_language, detect_language, direction_of
-from archive.extract.metadata import PageMetadata, clean_title, read_metadata
+from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
+from archive.extract.pagetype import classify_page
+from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
 
@@ -36,6 +42,7 @@ class ExtractOptions:
     max_bytes: int = 16 * 1024 * 1024
     engine: EngineSettings = EngineSettings()
     fallback_metadata: bool = True
+    profile_dirs: tuple[Path, ...] = ()
 
 
 def extract_article(
@@ -49,12 +56,20 @@ def extract_article(
     text = _decode(html, url, headers, options)
     joiners = Joiners.for_text(text)
     tree = _parse(joiners.protect(text), url)
+    profile = find_profile(urlsplit(url).hostname or "", options.profile_dirs)
     page = read_metadata(tree, url)
-    cleanup.prune_tree(tree)
-    lines = cleanup.clean_lines(extract_lines(tree, url, options.engine))
-    if options.fallback_metadata and not (page.title and page.published and page.authors):
+    if profile is not None:
+        _apply_profile_metadata(page, tree, profile)
+    if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
-    return _article(page, lines, url, joiners)
+    cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
+    images = collect_images(tree, page.images, url)
+    content = _content_tree(tree, profile)
+    lines = [joiners.restore(line) for line in extract_lines(content, url, options.engine)]
+    lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
+    article = _article(page, lines, url, joiners, images)
+    article.page_type = classify_page(tree, page, article.body, url, article.title)
+    return article
 
 
 def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, options: ExtractOptions) -> str:
@@ -95,9 +110,42 @@ def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _article(page: PageMetadata, lines: list[str], url: str, joiners: Joiners) -> Article:
+def _apply_profile_metadata(page: PageMetadata, tree: HtmlElement, profile: Profile) -> None:
+    """Profile selectors fill what the structured metadata left empty."""
+    page.site_name = profile.site_name or page.site_name
+    title = profile.field_text(tree, "title")
+    page.title = page.title or (title[0] if title else None)
+    if not page.published:
+        dates = (normalize_date(t, profile.date_format) or normalize_date(t) for t in profile.field_text(tree, "date"))
+        page.published = next(filter(None, dates), None)
+    if not page.authors:
+        page.authors = [a for t in profile.field_text(tree, "authors") for a in split_authors(t)]
+    section = profile.field_text(tree, "section")
+    page.section = page.section or (section[0] if section else None)
+
+
+def _content_tree(tree: HtmlElement, profile: Profile | None) -> HtmlElement:
+    """The whole page, or a fresh document holding only the profile's ``keep`` element."""
+    element = profile.keep_element(tree) if profile else None
+    if element is None:
+        return tree
+    document = document_fromstring("<html><body></body></html>", parser=_PARSER)
+    document.find("body").append(deepcopy(element))
+    return document
+
+
+def _article(
+    page: PageMetadata,
+    lines: list[str],
+    url: str,
+    joiners: Joiners,
+    images: list[tuple[str, str | None, str | None]],
+) -> Article:
     restore = joiners.restore
-    body = restore("\n\n".join(lines))
+    headings = {_key(restore(t)) for t in (page.title, page.h1) if t}
+    while lines and _key(lines[0]) in headings:  # the headline is a field, not body text
+        lines = lines[1:]
+    body = "\n\n".join(lines)
     title = clean_title(page.title, page.site_name, page.h1, urlsplit(url).hostname or "")
     title = restore(title) if title else None
     language = choose_language(detect_language(f"{title or ''}\n{body}"), page.declared_language)
@@ -115,11 +163,14 @@ def _article(page: PageMetadata, lines: list[str], url: str, joiners: Joiners) -
         summary=_restore(page.summary, restore),
         tags=list(dict.fromkeys(restore(t) for t in page.tags)),
         body=body,
-        images=[Image(src=src, caption=_restore(caption, restore)) for src, caption in page.images],
-        page_type="article" if body else "other",
+        images=[Image(src, _restore(caption, restore), _restore(credit, restore)) for src, caption, credit in images],
         extractor=EXTRACTOR,
     )
 
 
-def _restore(value: str | None, restore: callable) -> str | None:  # type: ignore[valid-type]
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _restore(value: str | None, restore: Callable[[str], str]) -> str | None:
     return restore(value) if value else value

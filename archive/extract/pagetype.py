@@ -1,3 +1,71 @@
-"""What kind of page this is: article, index, consent wall, paywall, error page, other."""
+"""What kind of page this is: ``article``, ``index``, ``consent_wall``, ``paywall``, ``error``, ``other``.
+
+Signals, strongest first: an error title ("404", "Page not found"); a consent platform
+or cookie wording on a page with little text; a paywall flag (JSON-LD
+``isAccessibleForFree: false``, paywall classes) with a short body; article metadata or
+enough prose; many links per word of text (section fronts, tag pages).
+"""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from archive.extract.article import PageType
+from archive.extract.jsonld import ARTICLE_TYPES
+from archive.extract.metadata import PageMetadata
+
+_ERROR_TITLE = re.compile(
+    r"\b(?:404|410|500|503)\b|page (?:not found|introuvable)|not found|no encontrada|nicht gefunden|не найдена"
+    r"|صفحه (?:پیدا نشد|یافت نشد)|پاڼه ونه موندل شوه|الصفحة غير موجودة|error occurred|access denied",
+    re.I,
+)
+_CONSENT = re.compile(
+    r"cookie|consent|privacy (?:settings|choices)|gdpr|before you continue|accept all|tout accepter|alle akzeptieren"
+    r"|aceptar todo|принять все",
+    re.I,
+)
+_CONSENT_HOST = re.compile(r"^(?:consent|privacy|cmp)\.|consent\.(?:google|yahoo)", re.I)
+_PAYWALL_MARKUP = re.compile(r"paywall|subscriber[-_]only|premium[-_]content|piano[-_]|tp-modal|meteredContent|regwall", re.I)
+_INDEX_PATH = re.compile(r"/(?:category|categories|tag|tags|section|topics?|author|page/\d+|archive)(?:/|$)", re.I)
+_ARTICLE_CHARS = 600
+_SHORT_CHARS = 400
+
+
+def classify_page(tree: HtmlElement, page: PageMetadata, body: str, url: str, title: str | None) -> PageType:
+    """The page type of an extracted page."""
+    chars = len(body)
+    if title and _ERROR_TITLE.search(title) and chars < 2 * _ARTICLE_CHARS:
+        return "error"
+    if chars < _SHORT_CHARS and (_CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)):
+        return "consent_wall"
+    if chars < _ARTICLE_CHARS * 2 and (page.free is False or _PAYWALL_MARKUP.search(_classes(tree))):
+        return "paywall" if page.free is False or chars < _ARTICLE_CHARS else "article"
+    articleish = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    if _is_index(tree, body, url, articleish):
+        return "index"
+    if chars >= _ARTICLE_CHARS or (articleish and chars >= 150):
+        return "article"
+    return "other"
+
+
+def _consent_text(tree: HtmlElement) -> bool:
+    body = tree.find("body")
+    text = " ".join((body if body is not None else tree).text_content().split())[:3000]
+    return len(_CONSENT.findall(text)) >= 2
+
+
+def _classes(tree: HtmlElement) -> str:
+    return " ".join(element.get("class") or "" for element in tree.iter() if isinstance(element.tag, str))[:200_000]
+
+
+def _is_index(tree: HtmlElement, body: str, url: str, articleish: bool) -> bool:
+    path = urlsplit(url).path
+    if articleish and len(body) >= _ARTICLE_CHARS:
+        return False
+    if path in ("", "/") or _INDEX_PATH.search(path):
+        return True
+    links = sum(1 for a in tree.iter("a") if len((a.text_content() or "").split()) >= 4)
+    return links >= 20 and len(body.split()) < links * 12
