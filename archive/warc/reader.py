@@ -104,6 +104,8 @@ def read_record(path: Path, offset: int, length: int) -> WarcRecord:
 def _iter_stream(stream: BinaryIO, name: str, base_offset: int = 0) -> Iterator[WarcRecord]:
     iterator = ArchiveIterator(stream, no_record_parse=False, check_digests=False)
     for raw in iterator:
+        if raw.format.startswith("arc") and ".arc" not in name:
+            raise WarcFormatError(f"{name}: not a WARC file (no WARC/ version line)")
         http_headers: list[tuple[str, str]] = []
         status: int | None = None
         if raw.http_headers is not None and raw.rec_type in ("response", "revisit", "request"):
