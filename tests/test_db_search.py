@@ -1,0 +1,136 @@
+"""archive/db/search.py on SQLite (FTS5) and PostgreSQL (tsvector): same answers, no raw input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from archive.db.ingest import Ingestor
+from archive.db.models import ArticleVersion
+from archive.db.search import SearchFilters, make_snippet, search
+from archive.db.session import Database
+from archive.errors import QueryError
+from tests.test_db_support import article, capture, db, db_url  # noqa: F401
+
+DARI = "وزارت معارف اعلام کرد که مکتب\u200cها از هفته آینده باز می\u200cشوند و شاگردان می\u200cتوانند برگردند."
+DOCS = [
+    ("https://example.com/a", "Border talks resume", "Peace talks at the border resumed on Monday. Officials don't expect a deal.",
+     {"authors": ["Jane Doe"], "section": "World", "language": "en", "published": "2025-01-10"}),
+    ("https://example.com/b", "Multi-agent systems", "Researchers built a multi-agent simulation of traffic in Kabul.",
+     {"authors": ["Ali Rahimi"], "section": "Science", "language": "en", "published": "2025-02-10"}),
+    ("https://news.example.org/c", "Sport results", "Kabul won the cricket match; the border crowd celebrated.",
+     {"authors": ["Jane Doe"], "section": "Sport", "language": "en", "published": "2025-03-10"}),
+    ("https://example.af/d", "بازگشایی مکتب\u200cها", DARI,
+     {"authors": ["احمد"], "section": "جامعه", "language": "fa-AF", "published": "2025-03-12", "direction": "rtl"}),
+]
+
+
+@pytest.fixture
+def corpus(db: Database) -> Database:
+    with db.session() as s:
+        ing = Ingestor(s)
+        for n, (url, title, body, kw) in enumerate(DOCS, 1):
+            ing.ingest(capture(url, n), article(url, body, title=title, **kw))
+    return db
+
+
+def _urls(db: Database, query: str, **filters: object) -> list[str]:
+    with db.session() as s:
+        return sorted(h.url for h in search(s, query, SearchFilters(**filters)))  # type: ignore[arg-type]
+
+
+def test_words_phrases_exclusion_or(corpus: Database) -> None:
+    assert _urls(corpus, "border") == ["https://example.com/a", "https://news.example.org/c"]
+    assert _urls(corpus, '"resumed border"') == []
+    assert _urls(corpus, '"talks at the border"') == ["https://example.com/a"]
+    assert _urls(corpus, "border -cricket") == ["https://example.com/a"]
+    assert _urls(corpus, "cricket OR simulation") == ["https://example.com/b", "https://news.example.org/c"]
+    assert _urls(corpus, "KABUL") == ["https://example.com/b", "https://news.example.org/c"]
+
+
+def test_fields(corpus: Database) -> None:
+    assert _urls(corpus, "title:border") == ["https://example.com/a"]
+    assert _urls(corpus, 'author:"jane doe"') == ["https://example.com/a", "https://news.example.org/c"]
+    assert _urls(corpus, "kabul author:rahimi") == ["https://example.com/b"]
+    assert _urls(corpus, "section:sport") == ["https://news.example.org/c"]
+    assert _urls(corpus, "site:example.org kabul") == ["https://news.example.org/c"]
+    assert _urls(corpus, "language:fa") == ["https://example.af/d"]
+    assert _urls(corpus, "kabul -author:rahimi") == ["https://news.example.org/c"]
+    assert _urls(corpus, "section:world OR section:science") == ["https://example.com/a", "https://example.com/b"]
+
+
+def test_option_filters(corpus: Database) -> None:
+    assert _urls(corpus, "kabul", site="example.com") == ["https://example.com/b"]
+    assert _urls(corpus, "", author="Jane Doe", since=dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)) == [
+        "https://news.example.org/c"
+    ]
+    assert _urls(corpus, "border", until=dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc)) == ["https://example.com/a"]
+    assert _urls(corpus, "", language="en", section="science") == ["https://example.com/b"]
+
+
+@pytest.mark.parametrize("query", ["می\u200cشوند", "میشوند", "مکتب\u200cها", "مکتبها", "مكتبها"])
+def test_dari_zwnj_found_with_or_without_it(corpus: Database, query: str) -> None:
+    assert _urls(corpus, query) == ["https://example.af/d"]
+
+
+def test_dari_snippet_keeps_zwnj(corpus: Database) -> None:
+    with corpus.session() as s:
+        (hit,) = search(s, "میشوند")
+    assert "می\u200cشوند" in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["don't", "multi-agent", '"unbalanced', "NEAR(", "NEAR(border talks, 2)", "border*", "title:", "a:b:c",
+     "'; DROP TABLE articles; --", "1; DELETE FROM article_versions", "x\" OR 1=1 --", "{title}: x",
+     "^border", "border AND", "(border OR kabul)", "\x00", "c'est l'été", "A" * 999],
+)
+def test_hostile_or_odd_queries_answer_without_writing(corpus: Database, query: str) -> None:
+    with corpus.session() as s:
+        before = s.scalar(select(func.count()).select_from(ArticleVersion))
+        try:
+            hits = search(s, query)
+        except QueryError as exc:
+            assert "\n" not in str(exc)
+        else:
+            assert isinstance(hits, list)
+        assert s.scalar(select(func.count()).select_from(ArticleVersion)) == before == len(DOCS)
+
+
+def test_expected_answers_for_tricky_words(corpus: Database) -> None:
+    assert _urls(corpus, "don't") == ["https://example.com/a"]
+    assert _urls(corpus, "multi-agent") == ["https://example.com/b"]
+    assert _urls(corpus, '"multi-agent simulation') == ["https://example.com/b"]
+
+
+@pytest.mark.parametrize("query", ["*", "a" * 10_000, "-border"])
+def test_unsearchable_queries_are_query_errors(corpus: Database, query: str) -> None:
+    with corpus.session() as s, pytest.raises(QueryError):
+        search(s, query)
+
+
+def test_only_latest_version_is_searched(db: Database) -> None:
+    url = "https://example.com/edit"
+    with db.session() as s:
+        ing = Ingestor(s)
+        ing.ingest(capture(url, 1), article(url, "The minister resigned on Friday."))
+        ing.ingest(capture(url, 2), article(url, "The minister stayed in office after all."))
+    assert _urls(db, "resigned") == []
+    assert _urls(db, "stayed") == [url]
+
+
+def test_limit_and_sort(corpus: Database) -> None:
+    with corpus.session() as s:
+        newest = search(s, "kabul OR border", SearchFilters(sort="newest", limit=2))
+        oldest = search(s, "kabul OR border", SearchFilters(sort="oldest", limit=1))
+    assert [h.url for h in newest] == ["https://news.example.org/c", "https://example.com/b"]
+    assert [h.url for h in oldest] == ["https://example.com/a"]
+
+
+def test_snippet_window() -> None:
+    body = "word " * 100 + "needle " + "tail " * 100
+    snippet = make_snippet(body, ["needle"])
+    assert "needle" in snippet and snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 210
+    assert make_snippet("short text", ["absent"]) == "short text"
