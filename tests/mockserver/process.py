@@ -1,0 +1,142 @@
+"""Start the mock news server as a subprocess and read what it sent.
+
+Why a subprocess (as in Scrapy's tests): the crawler under test runs Twisted
+in the test process; a server in its own process cannot share or block that
+reactor, and slow or bomb responses never steal the test's GIL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class SentResponse:
+    """One line of ``sent.jsonl``: a response exactly as the server sent it."""
+
+    method: str
+    path: str
+    status: int
+    headers: list[tuple[str, str]]
+    body_length: int
+    body_sha1: str
+    bodies_dir: Path
+
+    @property
+    def body(self) -> bytes:
+        """Entity body as on the wire (still content-encoded, chunk framing removed)."""
+        return (self.bodies_dir / self.body_sha1).read_bytes()
+
+    def header(self, name: str) -> list[str]:
+        """All values of header ``name`` (case-insensitive), in the order sent."""
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+
+class MockServer:
+    """Context manager around ``python -m tests.mockserver.server``.
+
+    ``log_dir`` defaults to a temporary directory removed on exit.
+    """
+
+    def __init__(self, log_dir: Path | str | None = None, start_timeout: float = 20.0) -> None:
+        self._own_dir = log_dir is None
+        self.log_dir = Path(log_dir) if log_dir is not None else Path(tempfile.mkdtemp(prefix="mockserver-"))
+        self._start_timeout = start_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> MockServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Spawn the server and wait for the URL line it prints once listening."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        stderr = (self.log_dir / "server.stderr").open("ab")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "tests.mockserver.server",
+             "--log-dir", str(self.log_dir), "--exit-on-stdin-eof"],
+            cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+        )
+        stderr.close()
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline().decode().strip()
+        if not line.startswith("http://"):
+            self.stop()
+            log = (self.log_dir / "server.stderr").read_text(errors="replace")
+            raise RuntimeError(f"mock server did not start; stderr:\n{log}")
+        self.base_url = line
+
+    def stop(self) -> None:
+        """SIGTERM the server (it shuts down cleanly), kill it if it lingers."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+        if self._own_dir:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self._proc is None else self._proc.poll()
+
+    def url(self, path: str = "/") -> str:
+        """Absolute URL for ``path`` (``/x`` or ``x``) on this server."""
+        return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def sent(self, path: str, wait: float = 2.0) -> list[SentResponse]:
+        """Responses sent for ``path`` (with query, or a full URL), oldest first.
+
+        Waits up to ``wait`` seconds for at least one, since the log line of a
+        response that is still streaming lands just before its last byte.
+        """
+        if path.startswith("http"):
+            parts = urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        deadline = time.monotonic() + wait
+        while True:
+            found = [e for e in self._entries() if e.path == path]
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
+
+    def _entries(self) -> list[SentResponse]:
+        log = self.log_dir / "sent.jsonl"
+        if not log.exists():
+            return []
+        entries = []
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if not line.endswith("}"):
+                continue  # a line still being written
+            raw = json.loads(line)
+            entries.append(SentResponse(
+                method=raw["method"], path=raw["path"], status=raw["status"],
+                headers=[(k, v) for k, v in raw["headers"]], body_length=raw["body_length"],
+                body_sha1=raw["body_sha1"], bodies_dir=self.log_dir / "bodies",
+            ))
+        return entries
