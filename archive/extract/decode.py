@@ -46,6 +46,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I | re.S
 )
 _SNIFF_BYTES = 4096
+_CONTROL_BYTES = tuple(c for c in range(32) if c not in (9, 10, 12, 13)) + (127,)
 
 
 def decode_html(data: bytes, headers: Mapping[str, str] | None = None, *, name: str = "page") -> str:
@@ -76,8 +77,11 @@ def _refuse_binary(data: bytes, name: str) -> None:
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             raise ExtractionError(f"{name}: not HTML but {kind}")
-    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and head.count(b"\x00") > len(head) // 100:
-        raise ExtractionError(f"{name}: not HTML but binary data (NUL bytes)")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    controls = sum(head.count(bytes([c])) for c in _CONTROL_BYTES)
+    if controls > len(head) // 20:
+        raise ExtractionError(f"{name}: not HTML but binary data ({controls} control bytes in the first {len(head)})")
 
 
 def _normalize_label(label: bytes | str | None) -> str | None:
