@@ -1,0 +1,114 @@
+"""Unit rules of extraction: language, cleanup lines, titles, dates, profiles, page types, joiners."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.extract import extract_article
+from archive.extract.cleanup import clean_lines
+from archive.extract.dates import normalize_date
+from archive.extract.language import choose_language, detect_language
+from archive.extract.metadata import clean_title
+from archive.extract.profiles import find_profile
+from archive.extract.script import Joiners
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("د افغانستان اسلامي امارت وايي چې په هېواد کې امنیت ښه شوی دی", "ps"),
+     ("وزارت معارف افغانستان می‌گوید که مکاتب در سراسر کشور بازگشایی می‌شوند", "fa"),
+     ("قالت وزارة الخارجية إن المحادثات ستستأنف في الأسبوع المقبل في الدوحة", "ar"),
+     ("The minister said that the talks would resume in the capital next week", "en"),
+     ("Le ministre a dit que les négociations reprendront dans la capitale", "fr"),
+     ("El ministro dijo que las conversaciones se reanudarán en la capital la semana", "es"),
+     ("Der Minister sagte, dass die Gespräche in der Hauptstadt nicht mit den", "de"),
+     ("Министр сказал, что переговоры возобновятся в столице на следующей неделе", "ru")],
+)
+def test_language_from_text(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+def test_declared_language_only_when_text_is_too_short() -> None:
+    assert choose_language(None, "fa-AF") == "fa"
+    assert choose_language("ps", "fa") == "ps"
+    assert choose_language(None, "prs") == "fa"
+
+
+def test_cleanup_never_drops_short_editorial_paragraphs() -> None:
+    lines = ["Yes.", "He said: related matters were discussed.", "Copyright holders disagree, the judge said."]
+    assert clean_lines(lines) == lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Read also: Taliban meet donors", "Lire aussi : Le gouvernement", "Lea también: El gobierno", "Lesen Sie auch: Bericht",
+     "Читайте также: новость", "بیشتر بخوانید: طالبان", "نور ولولئ: خبر", "اقرأ أيضا: خبر", "Share this:",
+     "Like Loading...", "© 2024 The Kabul Times. All rights reserved.", "Follow us on Telegram", "Advertisement",
+     "برچسب\u200cها: کابل", "Subscribe to our newsletter for daily updates"],
+)
+def test_cleanup_drops_boilerplate_lines(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+def test_related_heading_takes_its_list_with_it() -> None:
+    assert clean_lines(["Related", "- One story", "- Two story", "Body text."]) == ["Body text."]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("Big news – The Kabul Times", "Big news"), ("Big news | The Kabul Times", "Big news"),
+     ("The Kabul Times | Big news", "Big news"), ("Afghanistan: new rules", "Afghanistan: new rules")],
+)
+def test_title_suffix(title: str, expected: str) -> None:
+    assert clean_title(title, "The Kabul Times", None, "thekabultimes.gov.af") == expected
+
+
+def test_dates() -> None:
+    assert normalize_date("2024-03-05T10:20:00+0430") == "2024-03-05T10:20:00+04:30"
+    assert normalize_date("2024-03-05") == "2024-03-05"
+    assert normalize_date("March 5, 2024", "%B %d, %Y") == "2024-03-05"
+    assert normalize_date("۲۰۲۴-۰۳-۰۵") == "2024-03-05"
+    assert normalize_date("5") is None
+
+
+def test_kabultimes_profile_is_shipped() -> None:
+    profile = find_profile("www.thekabultimes.gov.af")
+    assert profile is not None and profile.date_format == "%B %d, %Y"
+    assert find_profile("example.com") is None
+
+
+def test_profile_date_format_is_used_when_metadata_has_no_date() -> None:
+    html = (
+        "<html><body><div class='jeg_inner_content'><h1 class='jeg_post_title'>Title here</h1>"
+        "<div class='jeg_meta_date'><a>March 5, 2024</a></div><div class='content-inner'>"
+        + "<p>Editorial paragraph with enough words to be kept by the extractor engine.</p>" * 6
+        + "</div></div></body></html>"
+    )
+    article = extract_article(html, "https://thekabultimes.gov.af/x/")
+    assert article.published == "2024-03-05"
+    assert article.site_name == "The Kabul Times"
+    assert article.title == "Title here"
+
+
+def test_joiners_round_trip() -> None:
+    text = "می\u200cشود \u200d \u200e \u200f"
+    joiners = Joiners.for_text(text)
+    protected = joiners.protect(text)
+    assert all(c not in protected for c in "\u200c\u200d\u200e\u200f") and protected.isprintable()
+    assert joiners.restore(protected) == text
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "page_type"),
+    [("<html><head><title>404 Page not found</title></head><body><p>Sorry.</p></body></html>", "https://e.example/x", "error"),
+     ("<html><body><h2>We value your privacy</h2><p>We use cookies. Accept all cookies or manage consent.</p></body></html>",
+      "https://e.example/x", "consent_wall"),
+     ("<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"headline\":\"H\","
+      "\"isAccessibleForFree\":false}</script></head><body><p>Only the first lines of this story are free to read.</p></body></html>",
+      "https://e.example/2024/x", "paywall"),
+     ("<html><body>" + "".join(f"<a href='/a{i}'>Headline number {i} about the news today</a><br>" for i in range(40))
+      + "</body></html>", "https://e.example/", "index")],
+    ids=["error", "consent", "paywall", "index"],
+)
+def test_page_types(html: str, url: str, page_type: str) -> None:
+    assert extract_article(html, url).page_type == page_type
