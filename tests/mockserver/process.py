@@ -56,6 +56,7 @@ class MockServer:
         self._start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self.base_url = ""
+        self.exit_code: int | None = None  # set by stop(); 0 after a clean SIGTERM shutdown
 
     def __enter__(self) -> MockServer:
         self.start()
@@ -95,15 +96,12 @@ class MockServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            self.exit_code = proc.returncode
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
         if self._own_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)
-
-    @property
-    def returncode(self) -> int | None:
-        return None if self._proc is None else self._proc.poll()
 
     def url(self, path: str = "/") -> str:
         """Absolute URL for ``path`` (``/x`` or ``x``) on this server."""

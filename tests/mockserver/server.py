@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import signal
 import sys
@@ -280,8 +281,12 @@ def _chunk_frame(body: bytes) -> bytes:
 
 
 def _shutdown_on_stdin_eof(httpd: MockHTTPServer) -> None:
-    """Exit when the parent's pipe closes, so a killed pytest leaves no orphan."""
-    while sys.stdin.buffer.read(4096):
+    """Exit when the parent's pipe closes, so a killed pytest leaves no orphan.
+
+    Raw ``os.read``: a daemon thread blocked in ``sys.stdin.buffer`` holds its
+    lock and aborts interpreter shutdown.
+    """
+    while os.read(sys.stdin.fileno(), 4096):
         pass
     httpd.shutdown()
 
