@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 from tests.mockserver import images
+from tests.mockserver.demo_feeds import ROBOTS, newest_first, post_id, render_atom, render_rss, render_sitemaps
 from tests.mockserver.demo_content import (
     ARTICLES,
     SECTION_PAGE_SIZE,
@@ -27,7 +28,6 @@ from tests.mockserver.demo_content import (
     DemoArticle,
 )
 
-SITE = "{{SITE}}"
 OUT = Path(__file__).resolve().parents[2] / "archive" / "demo_site"
 FRONT_PAGE_SIZE = 10
 LOGO = "/wp-content/themes/jnews/assets/img/logo.png"
@@ -146,16 +146,12 @@ def _json_ld(a: DemoArticle) -> str:
 
 def _related(a: DemoArticle) -> list[DemoArticle]:
     same = [b for b in ARTICLES if b.section == a.section and b is not a]
-    same.sort(key=lambda b: (b.lang != a.lang, abs(_days(b) - _days(a))))
+    same.sort(key=lambda b: (b.lang != a.lang, abs(post_id(b) - post_id(a))))
     return same[:3]
 
 
 def _read_also(a: DemoArticle) -> DemoArticle:
     return _related(a)[0]
-
-
-def _days(a: DemoArticle) -> int:
-    return datetime.fromisoformat(a.date).toordinal()
 
 
 def _display_date(a: DemoArticle) -> str:
@@ -197,7 +193,7 @@ def render_article(a: DemoArticle) -> str:
         + _masthead()
         + f"""<div class="jeg_main"><div class="jeg_container">
 <div class="jeg_breadcrumbs"><a href="/">{ui["home"]}</a> &rsaquo; <a href="/section/{a.section}/">{escape(section_name)}</a></div>
-<article id="post-{_days(a)}" class="post type-post status-publish format-standard has-post-thumbnail category-{a.section}">
+<article id="post-{post_id(a)}" class="post type-post status-publish format-standard has-post-thumbnail category-{a.section}">
 <div class="entry-header">
 <div class="jeg_meta_category"><a href="/section/{a.section}/" rel="category tag">{escape(section_name)}</a></div>
 <h1 class="jeg_post_title">{escape(a.headline)}</h1>
@@ -270,12 +266,8 @@ def render_simple(title: str, canonical: str, paragraphs: Iterable[str]) -> str:
     )
 
 
-def _newest_first() -> list[DemoArticle]:
-    return sorted(ARTICLES, key=lambda a: a.iso_published, reverse=True)
-
-
 def _section_pages(section: str) -> dict[str, str]:
-    items = [a for a in _newest_first() if a.section == section]
+    items = [a for a in newest_first() if a.section == section]
     chunks = [items[i:i + SECTION_PAGE_SIZE] for i in range(0, len(items), SECTION_PAGE_SIZE)]
     pages: dict[str, str] = {}
     name = SECTIONS[section]["en"]
@@ -290,92 +282,6 @@ def _section_pages(section: str) -> dict[str, str]:
         pager = f'<div class="jeg_navigation jeg_pagination">{" ".join(links)}</div>\n'
         pages[path] = render_listing(f"{name}" + (f" \u2013 Page {n}" if n > 1 else ""), path, chunk, pager)
     return pages
-
-
-def render_rss() -> str:
-    items = "".join(
-        f"""<item>
-<title>{escape(a.headline)}</title>
-<link>{SITE}{a.path}</link>
-<dc:creator><![CDATA[{a.author}]]></dc:creator>
-<pubDate>{datetime.fromisoformat(a.iso_published):%a, %d %b %Y %H:%M:%S %z}</pubDate>
-<category><![CDATA[{SECTIONS[a.section][a.lang]}]]></category>
-<guid isPermaLink="false">{SITE}/?p={_days(a)}</guid>
-<description><![CDATA[{a.excerpt}]]></description>
-</item>
-""" for a in _newest_first())
-    newest = datetime.fromisoformat(_newest_first()[0].iso_published)
-    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
-\txmlns:content="http://purl.org/rss/1.0/modules/content/"
-\txmlns:dc="http://purl.org/dc/elements/1.1/"
-\txmlns:atom="http://www.w3.org/2005/Atom">
-<channel>
-<title>{SITE_NAME}</title>
-<atom:link href="{SITE}/feed/" rel="self" type="application/rss+xml" />
-<link>{SITE}/</link>
-<description>News from Kabul and the provinces</description>
-<lastBuildDate>{newest:%a, %d %b %Y %H:%M:%S %z}</lastBuildDate>
-<language>en-US</language>
-<generator>https://wordpress.org/?v=6.4.3</generator>
-{items}</channel>
-</rss>
-"""
-
-
-def render_atom() -> str:
-    entries = "".join(
-        f"""<entry>
-<author><name>{escape(a.author)}</name></author>
-<title type="html">{escape(a.headline)}</title>
-<link rel="alternate" type="text/html" href="{SITE}{a.path}" />
-<id>{SITE}/?p={_days(a)}</id>
-<updated>{a.iso_published}</updated>
-<published>{a.iso_published}</published>
-<category term="{escape(SECTIONS[a.section][a.lang])}" />
-<summary type="html">{escape(a.excerpt)}</summary>
-</entry>
-""" for a in _newest_first())
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-US" xml:base="{SITE}/">
-<title type="text">{SITE_NAME}</title>
-<subtitle type="text">News from Kabul and the provinces</subtitle>
-<updated>{_newest_first()[0].iso_published}</updated>
-<link rel="alternate" type="text/html" href="{SITE}/" />
-<id>{SITE}/feed/atom/</id>
-<link rel="self" type="application/atom+xml" href="{SITE}/feed/atom/" />
-{entries}</feed>
-"""
-
-
-def render_sitemaps(pages: Iterable[str]) -> dict[str, str]:
-    index = f"""<?xml version="1.0" encoding="UTF-8"?>
-<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>{SITE}/sitemap-news.xml</loc><lastmod>{_newest_first()[0].iso_published}</lastmod></sitemap>
-<sitemap><loc>{SITE}/sitemap-pages.xml</loc><lastmod>2024-03-01T08:00:00+04:30</lastmod></sitemap>
-</sitemapindex>
-"""
-    news_urls = "".join(
-        f"""<url><loc>{SITE}{a.path}</loc><news:news><news:publication><news:name>{SITE_NAME}</news:name><news:language>{a.lang}</news:language></news:publication><news:publication_date>{a.iso_published}</news:publication_date><news:title>{escape(a.headline)}</news:title></news:news><image:image><image:loc>{SITE}{a.image_path}</image:loc></image:image></url>
-""" for a in _newest_first())
-    news = f"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
-{news_urls}</urlset>
-"""
-    page_urls = "".join(f"<url><loc>{SITE}{p}</loc><changefreq>weekly</changefreq></url>\n" for p in pages)
-    plain = f"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{page_urls}</urlset>
-"""
-    return {"sitemap.xml": index, "sitemap-news.xml": news, "sitemap-pages.xml": plain}
-
-
-ROBOTS = f"""User-agent: *
-Disallow: /private/
-Disallow: /wp-admin/
-Allow: /wp-admin/admin-ajax.php
-
-Sitemap: {SITE}/sitemap.xml
-"""
 
 
 def _write(rel: str, text: str | bytes) -> None:
@@ -406,7 +312,7 @@ def build() -> None:
     """Wipe and rewrite the demo site directory."""
     if OUT.exists():
         shutil.rmtree(OUT)
-    newest = _newest_first()
+    newest = newest_first()
     pages: dict[str, str] = {}
     pages["/"] = render_listing(
         SITE_NAME, "/", newest[:FRONT_PAGE_SIZE],
