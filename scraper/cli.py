@@ -111,3 +111,7 @@ def demo(data_dir: Path, port: int) -> None:
     click.echo(f"  newsarchive check {data_dir / 'warcs'}")
     click.echo(f"  newsarchive search kabul --data-dir {data_dir}")
     click.echo(f"  newsarchive stats --data-dir {data_dir}")
+
+
+if __name__ == "__main__":
+    main()
