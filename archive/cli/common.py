@@ -21,7 +21,7 @@ def data_dir_option(func: F) -> F:
     """``--data-dir`` (env ``NEWSARCHIVE_DATA_DIR``, default ``./newsarchive-data``)."""
     return click.option(
         "--data-dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=lambda: os.environ.get("NEWSARCHIVE_DATA_DIR", DEFAULT_DATA_DIR),
         show_default=DEFAULT_DATA_DIR,
         help="Folder holding warcs/, the SQLite database and crawl state.",

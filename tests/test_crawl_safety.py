@@ -1,0 +1,177 @@
+"""Crawls under stress: bombs, rotation, concurrent crawls, kill -9, full disk, bad input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.warc.check import check_file
+from archive.warc.reader import iter_records
+from tests.crawl_support import REPO_ROOT, crawl_command, run_crawl
+from tests.mockserver import MockServer
+
+
+def _all_ok(data_dir: Path) -> list[Path]:
+    paths = sorted((data_dir / "warcs").glob("*.warc.gz"))
+    for path in paths:
+        report = check_file(path)
+        assert report.ok, (path, report.problems)
+    return paths
+
+
+def test_decompression_bomb_archived_raw_flagged_and_memory_bounded(
+    mockserver: MockServer, tmp_path: Path
+) -> None:
+    result = run_crawl(tmp_path, mockserver.url("/bomb.html"), "-s", "LOG_LEVEL=INFO")
+    assert result.returncode == 0, result.stderr[-2000:]
+    sent = mockserver.sent("/bomb.html")[-1]
+    assert sent.body_length < 100_000  # ~12 KB on the wire, 5 GiB inflated
+    records = [r for p in _all_ok(tmp_path) for r in iter_records(p)]
+    [response] = [r for r in records if r.rec_type == "response" and r.target_uri.endswith("/bomb.html")]
+    assert response.payload == sent.body
+    [flag] = [r for r in records if r.rec_type == "metadata"]
+    assert flag.headers["WARC-Concurrent-To"] == response.record_id
+    assert b"newsarchive-flag: decompression-capped" in flag.payload
+    peak = [line for line in result.stderr.splitlines() if "'memusage/max'" in line]
+    assert peak, "MemoryUsage stats missing"
+    peak_bytes = int(peak[0].split(":")[1].strip(" ,"))
+    assert peak_bytes < 600 * 1024 * 1024  # far below 5 GiB: the bomb was never inflated
+
+
+def test_rotation_at_1mb_over_5mb_never_splits_pairs(mockserver: MockServer, tmp_path: Path) -> None:
+    result = run_crawl(tmp_path, mockserver.url("/big/"), "--max-warc-size", "1M", "--depth", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    paths = _all_ok(tmp_path)
+    pages_bytes = sum(
+        len(r.decoded_payload()) for p in paths for r in iter_records(p) if r.rec_type == "response"
+    )
+    assert pages_bytes > 5_000_000  # served gzipped: ~3.2 MB on the wire
+    assert len(paths) >= 3
+    assert not list((tmp_path / "warcs").glob("*.open"))
+    big_pages = 0
+    for path in paths:
+        records = list(iter_records(path))
+        assert records[0].rec_type == "warcinfo"
+        pairs = records[1:]
+        assert [r.rec_type for r in pairs] == ["response", "request"] * (len(pairs) // 2)
+        assert all(
+            req.headers["WARC-Concurrent-To"] == resp.record_id for resp, req in zip(pairs[::2], pairs[1::2])
+        )
+        big_pages += sum(1 for r in pairs if r.rec_type == "response" and "/big/" in r.target_uri)
+        assert path.stat().st_size < 1_000_000 + 250_000  # one pair may carry it past 1 MB
+    assert big_pages == 41  # index + 40 pages
+
+
+def test_two_crawls_started_in_the_same_second_write_distinct_files(
+    mockserver: MockServer, tmp_path: Path
+) -> None:
+    command = crawl_command(tmp_path, mockserver.url("/cookies.html"), "--depth", "0")
+    first = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert first.wait(60) == 0 and second.wait(60) == 0
+    paths = _all_ok(tmp_path)
+    assert len(paths) == 2
+    assert len({p.name for p in paths}) == 2
+
+
+def test_kill_9_mid_download_then_rerun_recovers_and_refetches(mockserver: MockServer, tmp_path: Path) -> None:
+    slow = mockserver.url("/slow-large.html?seconds=8")
+    process = subprocess.Popen(
+        crawl_command(tmp_path, mockserver.url("/cookies.html"), slow, "--depth", "0"),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    warcs = tmp_path / "warcs"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        open_files = list(warcs.glob("*.open"))
+        if open_files and any("/cookies.html" in r.target_uri for r in _records_so_far(open_files[0])):
+            break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("crawl never wrote its first record")
+    time.sleep(1.0)  # the slow body is still streaming
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    assert list(warcs.glob("*.open")), "the killed crawl should leave its .open file"
+
+    result = run_crawl(tmp_path, slow, "--depth", "0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list(warcs.glob("*.open"))
+    paths = _all_ok(tmp_path)
+    assert len(paths) == 2
+    targets = [r.target_uri for p in paths for r in iter_records(p) if r.rec_type == "response"]
+    assert any(t.endswith("/cookies.html") for t in targets)  # kept from the killed run
+    assert any("/slow-large.html" in t for t in targets)  # fetched again
+    assert "recovered" in result.stderr
+
+
+def _records_so_far(path: Path) -> list:
+    from archive.warc.members import iter_members
+    from archive.warc.parse import parse_record
+
+    out = []
+    for member in iter_members(path):
+        if member.error:
+            break
+        record = parse_record(member.data)
+
+        class _R:
+            target_uri = record.get("WARC-Target-URI") or ""
+
+        out.append(_R)
+    return out
+
+
+@pytest.fixture
+def tiny_data_dir(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    (data_dir / "warcs").mkdir(parents=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(data_dir / "warcs")], capture_output=True
+    )
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tiny tmpfs here (needs root): {result.stderr.decode().strip()}")
+    yield data_dir
+    subprocess.run(["umount", str(data_dir / "warcs")], check=False)
+
+
+def test_full_disk_stops_crawl_with_clear_error_and_readable_warcs(
+    mockserver: MockServer, tiny_data_dir: Path
+) -> None:
+    result = run_crawl(tiny_data_dir, mockserver.url("/big/"), "--depth", "1")
+    assert result.returncode == 1
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("Error: crawl stopped: cannot write to ")
+    assert "No space left on device" in last_line
+    paths = _all_ok(tiny_data_dir)
+    assert paths, "what was archived before the disk filled up must be kept"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["not-a-url"], "Error: not a URL: 'not-a-url' (expected something like https://example.org/)"),
+        (["ftp://example.org/"], "Error: unsupported scheme 'ftp' in 'ftp://example.org/': only http and https are crawled"),
+        (["http://127.0.0.1:1/"], "Error: nothing was archived: http://127.0.0.1:1/: "),
+    ],
+)
+def test_bad_input_gets_one_line_error_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_crawl(tmp_path, *args, "-s", "RETRY_ENABLED=False")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(message)
+
+
+def test_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_crawl(blocker, "http://127.0.0.1:1/")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: data dir {blocker} is not writable: Not a directory"
