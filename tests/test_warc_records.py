@@ -74,3 +74,28 @@ def test_request_record_pairs_with_response() -> None:
 
 def test_sha1_digest_format() -> None:
     assert sha1_digest(b"") == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
+
+
+def test_revisit_record_points_at_the_original_without_payload() -> None:
+    from archive.warc.records import IDENTICAL_PAYLOAD_PROFILE, RevisitTarget
+
+    body = b"<p>unchanged</p>"
+    original, _ = build_exchange_records(html_exchange(body=body))
+    first = parse_record(original.data)
+    target = RevisitTarget(
+        record_id=original.record_id,
+        target_uri=first.get("WARC-Target-URI") or "",
+        warc_date=first.get("WARC-Date") or "",
+        payload_digest=original.payload_digest or "",
+    )
+    revisit, request = build_exchange_records(html_exchange(body=body), revisit_of=target)
+    parsed = parse_record(revisit.data)
+    assert parsed.get("WARC-Type") == "revisit"
+    assert parsed.get("WARC-Profile") == IDENTICAL_PAYLOAD_PROFILE
+    assert parsed.get("WARC-Refers-To") == original.record_id
+    assert parsed.get("WARC-Refers-To-Target-URI") == "http://news.example/a"
+    assert parsed.get("WARC-Refers-To-Date") == first.get("WARC-Date")
+    assert parsed.get("WARC-Truncated") == "length"
+    assert parsed.get("WARC-Payload-Digest") == _sha1_b32(body)
+    assert parsed.block.endswith(b"\r\n\r\n") and body not in parsed.block
+    assert parse_record(request.data).get("WARC-Concurrent-To") == revisit.record_id

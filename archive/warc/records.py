@@ -49,6 +49,20 @@ class Exchange:
     truncated: Truncation | None = None
 
 
+IDENTICAL_PAYLOAD_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+@dataclass(frozen=True)
+class RevisitTarget:
+    """The earlier capture a revisit record points at (what replay tools will serve)."""
+
+    record_id: str
+    target_uri: str
+    warc_date: str
+    payload_digest: str
+
+
 @dataclass(frozen=True)
 class WarcRecordBytes:
     """A serialised record (uncompressed) plus the ids other records refer to."""
@@ -136,31 +150,52 @@ def _warc_record(
     return head + block + _CRLF + _CRLF
 
 
-def build_exchange_records(exchange: Exchange) -> tuple[WarcRecordBytes, WarcRecordBytes]:
-    """The response record and its concurrent request record, response first.
+def build_exchange_records(
+    exchange: Exchange, revisit_of: RevisitTarget | None = None
+) -> tuple[WarcRecordBytes, WarcRecordBytes]:
+    """The response (or revisit) record and its concurrent request record, response first.
 
-    Both share ``WARC-Date`` and ``WARC-Target-URI`` so replay tools pair them.
+    Both share ``WARC-Date`` and ``WARC-Target-URI`` so replay tools pair them. With
+    ``revisit_of`` (an earlier capture with the same payload digest, or a 304 answer to a
+    conditional GET) the payload is not stored again: a ``revisit`` record keeps the HTTP
+    headers and points at the original, which pywb serves in its place.
     """
     date = warc_date(exchange.fetched_at)
     target = exchange.url.split("#", 1)[0]
     response_id = new_record_id()
     status_line = f"HTTP/1.1 {exchange.status} {reason_phrase(exchange.status)}".encode()
-    http_block = _header_block(status_line, response_http_headers(exchange)) + exchange.body
+    http_head = _header_block(status_line, response_http_headers(exchange))
     payload_digest = sha1_digest(exchange.body)
+    record_type = "response"
+    http_block = http_head + exchange.body
     response_headers = [
         ("WARC-Record-ID", response_id),
         ("WARC-Date", date),
         ("WARC-Target-URI", target),
         ("WARC-Payload-Digest", payload_digest),
     ]
+    if revisit_of is not None:
+        record_type, http_block = "revisit", http_head
+        profile = IDENTICAL_PAYLOAD_PROFILE
+        if exchange.status == 304:
+            profile = SERVER_NOT_MODIFIED_PROFILE
+        payload_digest = revisit_of.payload_digest
+        response_headers[3] = ("WARC-Payload-Digest", payload_digest)
+        response_headers += [
+            ("WARC-Profile", profile),
+            ("WARC-Refers-To", revisit_of.record_id),
+            ("WARC-Refers-To-Target-URI", revisit_of.target_uri),
+            ("WARC-Refers-To-Date", revisit_of.warc_date),
+            ("WARC-Truncated", "length"),
+        ]
     if exchange.ip_address:
         response_headers.append(("WARC-IP-Address", exchange.ip_address))
     if exchange.protocol:
         response_headers.append(("WARC-Protocol", exchange.protocol))
-    if exchange.truncated:
+    if exchange.truncated and revisit_of is None:
         response_headers.append(("WARC-Truncated", exchange.truncated))
     response = _warc_record(
-        "response", response_headers, http_block, "application/http; msgtype=response"
+        record_type, response_headers, http_block, "application/http; msgtype=response"
     )
     request_id = new_record_id()
     request_headers = [

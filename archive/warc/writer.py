@@ -29,6 +29,7 @@ from archive.errors import WarcWriteError
 from archive.warc.location import RecordLocation
 from archive.warc.records import (
     Exchange,
+    RevisitTarget,
     WarcRecordBytes,
     build_exchange_records,
     build_metadata,
@@ -89,9 +90,11 @@ class WarcWriter:
     def current_path(self) -> Path | None:
         return self.directory / (self._name + OPEN_SUFFIX) if self._name else None
 
-    def write_exchange(self, exchange: Exchange) -> ExchangeLocation:
-        """Write the response and its request record together; return both locations."""
-        response, request = build_exchange_records(exchange)
+    def write_exchange(
+        self, exchange: Exchange, revisit_of: RevisitTarget | None = None
+    ) -> ExchangeLocation:
+        """Write the response (or revisit) and its request record together."""
+        response, request = build_exchange_records(exchange, revisit_of)
         members = [gzip_member(r.data, self.options.compress_level) for r in (response, request)]
         self._rotate_if_needed(sum(len(m) for m in members))
         located = self._append([response, request], members)
