@@ -89,23 +89,31 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters):  # noqa: ANN202
     a, av = Article, ArticleVersion
-    stmt = (
-        select(a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
+    columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-        .join(av, av.id == a.latest_version_id)
-        .outerjoin(Site, Site.id == a.site_id)
-    )
+    stmt, order = matching(dialect, parsed, filters, columns)
+    if filters.sort != "relevance" or not order:
+        published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
+        order = [published.nulls_last(), a.id.desc()]
+    limit = max(1, min(filters.limit, MAX_LIMIT))
+    return stmt.order_by(*order).limit(limit).offset(max(0, filters.offset))
+
+
+def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...]):  # noqa: ANN201
+    """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
+
+    The statement joins ``articles``, their latest ``article_versions`` and ``sites``;
+    export uses it too, without the ordering.
+    """
+    a, av = Article, ArticleVersion
+    stmt = select(*columns).join(av, av.id == a.latest_version_id).outerjoin(Site, Site.id == a.site_id)
     conds = filter_conditions(filters)
     order: list[Any] = []
     if parsed is not None:
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
         stmt, more, order = compile_fn(stmt, parsed)
         conds.extend(more)
-    if filters.sort != "relevance" or not order:
-        published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
-        order = [published.nulls_last(), a.id.desc()]
-    limit = max(1, min(filters.limit, MAX_LIMIT))
-    return stmt.where(*conds).order_by(*order).limit(limit).offset(max(0, filters.offset))
+    return stmt.where(*conds), order
 
 
 def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], list[tuple[Term, ...]]]:

@@ -1,0 +1,181 @@
+"""Rebuild the article database from WARC files: ours, or other tools' (``wget --warc-file``).
+
+Two passes: a cheap scan lists the HTML response and revisit records, then the pages
+are extracted in a process pool, in capture-time order, and ingested one by one, so the
+versions come out exactly as a live crawl makes them. Records already in ``captures``
+(by WARC-Record-ID) are skipped, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select, text
+
+from archive.db.ingest import CaptureInfo, Ingestor
+from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
+from archive.db.session import Database
+from archive.db.source import Extracted, extract_record, is_html
+from archive.errors import ArchiveError, ConfigError
+from archive.warc.location import RecordLocation
+from archive.warc.reader import iter_records
+
+COMMIT_EVERY = 200
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+@dataclass
+class ReindexStats:
+    files: int = 0
+    records: int = 0
+    skipped: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def count(self, outcome: str) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: str
+    capture: CaptureInfo
+
+
+def warc_files(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
+    """The given files (folders expand), or every WARC under ``DATA_DIR/warcs``; sorted."""
+    roots = list(paths) or [Path(data_dir) / "warcs"]
+    found: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            found.extend(p for p in root.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+        elif root.is_file():
+            found.append(root)
+        else:
+            raise ConfigError(f"no such WARC file or folder: {root}")
+    return sorted(set(found))
+
+
+def reindex(
+    db: Database,
+    data_dir: Path,
+    paths: Iterable[Path] = (),
+    *,
+    workers: int | None = None,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReindexStats:
+    """Ingest every HTML capture of ``paths`` not yet in the database."""
+    stats = ReindexStats()
+    if rebuild:
+        clear_derived(db)
+    files = warc_files(data_dir, paths)
+    stats.files = len(files)
+    candidates = sorted(_scan(files, data_dir, stats), key=lambda c: (c.capture.fetched_at, c.path, c.capture.location.offset))
+    todo = _unseen(db, candidates)
+    stats.skipped = len(candidates) - len(todo)
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        results = pool.map(_extract, todo, chunksize=8)
+        _ingest_all(db, todo, results, stats, progress)
+    return stats
+
+
+def _extract(candidate: _Candidate) -> Extracted:
+    if candidate.capture.revisit_of is not None or candidate.capture.status is None:
+        return Extracted()
+    loc = candidate.capture.location
+    return extract_record(candidate.path, loc.offset, loc.length, candidate.capture.url)
+
+
+def _ingest_all(db: Database, todo: list[_Candidate], results: Iterator[Extracted], stats: ReindexStats,
+                progress: Callable[[int, int], None] | None) -> None:
+    done = 0
+    while done < len(todo):
+        with db.session() as session:
+            ingestor = Ingestor(session)
+            for candidate, extracted in zip(todo[done:done + COMMIT_EVERY], results):
+                if extracted.error:
+                    stats.errors.append(extracted.error)
+                stats.count(ingestor.ingest(candidate.capture, extracted.article).outcome)
+                done += 1
+        if progress:
+            progress(done, len(todo))
+
+
+def _scan(files: list[Path], data_dir: Path, stats: ReindexStats) -> Iterator[_Candidate]:
+    warcs = (Path(data_dir) / "warcs").resolve()
+    for path in files:
+        name = _relative_name(path.resolve(), warcs)
+        try:
+            for record in iter_records(path):
+                stats.records += 1
+                candidate = _candidate(record, path, name)
+                if candidate is not None:
+                    yield candidate
+        except ArchiveError as exc:
+            stats.errors.append(f"{path}: {exc}")
+
+
+def _candidate(record, path: Path, name: str) -> _Candidate | None:  # noqa: ANN001
+    if record.rec_type not in ("response", "revisit") or record.http_status is None:
+        return None
+    url = record.target_uri.strip("<>")
+    fetched = _warc_date(record.headers.get("WARC-Date", ""))
+    mime = record.http_header("Content-Type")
+    if not url.startswith(("http://", "https://")) or fetched is None or not is_html(mime):
+        return None
+    location = RecordLocation(name, record.offset, record.length, record.record_id,
+                              record.headers.get("WARC-Payload-Digest"))
+    revisit_of = record.headers.get("WARC-Refers-To", "") if record.rec_type == "revisit" else None
+    status = record.http_status if record.rec_type == "response" else None
+    capture = CaptureInfo(url=url, fetched_at=fetched, location=location, status=status,
+                          mime_type=mime.split(";")[0].strip() if mime else None, revisit_of=revisit_of)
+    return _Candidate(str(path), capture)
+
+
+def _relative_name(path: Path, warcs: Path) -> str:
+    try:
+        return str(path.relative_to(warcs))
+    except ValueError:
+        return str(path)
+
+
+def _warc_date(value: str) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _unseen(db: Database, candidates: list[_Candidate], batch: int = 500) -> list[_Candidate]:
+    seen: set[str] = set()
+    with db.session() as session:
+        for start in range(0, len(candidates), batch):
+            ids = [c.capture.location.record_id for c in candidates[start:start + batch]]
+            seen.update(session.scalars(select(Capture.record_id).where(Capture.record_id.in_(ids))))
+    return [c for c in candidates if c.capture.location.record_id not in seen]
+
+
+def clear_derived(db: Database) -> None:
+    """Delete every row derived from WARCs (crawls are kept)."""
+    with db.session() as session:
+        for model in (Image, ArticleVersionAuthor, ArticleVersion, Article, Capture, Author, Site):
+            session.execute(delete(model))
+
+
+def rebuild_search_index(db: Database) -> None:
+    """Re-fill the SQLite FTS5 table (PostgreSQL's generated columns never drift)."""
+    if db.dialect != "sqlite":
+        return
+    with db.session() as session:
+        session.execute(text("INSERT INTO article_search(article_search) VALUES ('delete-all')"))
+        session.execute(text(
+            "INSERT INTO article_search(rowid, title, summary, body) SELECT id, newsarchive_fold(title), "
+            "newsarchive_fold(summary), newsarchive_fold(body) FROM article_versions"
+        ))

@@ -1,0 +1,49 @@
+"""Read one captured page back from its WARC record and extract it (runs in worker processes).
+
+The crawl pipeline and ``reindex`` both call ``extract_record``: the database is always
+derived from the bytes in the WARC, never from what the crawler held in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.errors import ArchiveError
+from archive.extract.article import Article
+from archive.warc.reader import read_record
+
+MAX_HTML_BYTES = 16 * 1024 * 1024
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a worker sends back: an article, or why there is none (picklable)."""
+
+    article: Article | None = None
+    error: str | None = None
+
+
+def is_html(mime_type: str | None) -> bool:
+    """Missing Content-Type counts as HTML, as browsers sniff such pages."""
+    return mime_type is None or mime_type.split(";")[0].strip().lower() in HTML_TYPES
+
+
+def extract_record(path: str, offset: int, length: int, url: str) -> Extracted:
+    """Read the response record at ``path``/``offset`` and extract its article.
+
+    Expected failures (not HTML, decompression bomb, broken record) come back as
+    ``Extracted(error=...)`` so that one bad page never stops a crawl or a reindex.
+    """
+    try:
+        from archive.extract import extract_article
+
+        record = read_record(Path(path), offset, length)
+        if record.rec_type != "response":
+            return Extracted(error=f"{path}@{offset}: a {record.rec_type} record has no page to extract")
+        body = record.decoded_payload(MAX_HTML_BYTES)
+        headers = {name.lower(): value for name, value in record.http_headers}
+        return Extracted(article=extract_article(body, url, headers))
+    except ArchiveError as exc:
+        return Extracted(error=f"{url}: {exc}")
