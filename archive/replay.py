@@ -147,7 +147,7 @@ def sync_collection(data_dir: Path, *, rebuild: bool = False, db_url: str | None
 def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
     """Bring ``archive/`` symlinks and per-WARC CDXJ files in line with ``DATA_DIR/warcs``."""
     stats = IndexStats()
-    wanted = {_link_name(path, coll.warcs): path for path in _warc_files(coll.warcs)}
+    wanted = {_link_name(path, coll.warcs): path for path in warc_files(coll.warcs)}
     stats.warcs = len(wanted)
     _drop_stale(coll, wanted, stats)
     for name, warc in sorted(wanted.items()):
@@ -163,7 +163,7 @@ def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
     return stats
 
 
-def _warc_files(warcs: Path) -> list[Path]:
+def warc_files(warcs: Path) -> list[Path]:
     if not warcs.is_dir():
         return []
     return sorted(p for p in warcs.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
@@ -234,7 +234,7 @@ def latest_capture(coll: Collection, url: str) -> tuple[str, str] | None:
 
 def captured_pages(coll: Collection, db_url: str | None = None) -> list[CapturedPage]:
     """Article captures with titles from the database; the index's HTML pages without it."""
-    pages = _pages_from_db(coll.data_dir, db_url)
+    pages = article_pages(coll.data_dir, db_url)
     if pages:
         return pages
     from urllib.parse import urlsplit
@@ -248,8 +248,8 @@ def captured_pages(coll: Collection, db_url: str | None = None) -> list[Captured
     return sorted(seen.values(), key=lambda p: (p.timestamp, p.url), reverse=True)
 
 
-def _pages_from_db(data_dir: Path, db_url: str | None) -> list[CapturedPage]:
-    """Read-only: never creates or migrates a database just to draw a start page."""
+def article_pages(data_dir: Path, db_url: str | None = None) -> list[CapturedPage]:
+    """Captures that gave an article, newest first; read-only (never creates or migrates a database)."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 

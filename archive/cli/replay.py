@@ -1,0 +1,132 @@
+"""``replay``, ``index`` and ``export-wacz``: see the captures again, in pywb or as WACZ."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from archive.cli.common import archive_errors, data_dir_option, db_option
+from archive.errors import ConfigError
+from archive.replay import (
+    COLLECTION,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    IndexStats,
+    ReplayServer,
+    ensure_collection,
+    latest_capture,
+    replay_address,
+    server_base,
+    sync_collection,
+)
+
+
+def _report(stats: IndexStats) -> None:
+    for error in stats.errors:
+        click.echo(f"warning: {error}", err=True)
+
+
+def _parse_when(value: str | None, *, end: bool) -> dt.datetime | None:
+    """``YYYY-MM-DD`` or an ISO date-time, UTC unless it says otherwise.
+
+    A bare date given as ``--until`` includes that whole day.
+    """
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)") from exc
+    if end and len(value) == 10:
+        when += dt.timedelta(days=1)
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _serve(data_dir: Path, db_url: str | None, host: str, port: int, refresh: int, entries: int) -> None:
+    coll = ensure_collection(data_dir)
+    with ReplayServer(coll, host, port) as server:
+        click.echo(f"Replaying {entries} captures from {coll.warcs} at {server.base_url}/{COLLECTION}/")
+        click.echo(f"Start page: {server.base_url}/  (Ctrl-C to stop; log: {server.log_path})")
+        try:
+            while server.wait(refresh or None) is None:
+                _report(sync_collection(data_dir, db_url=db_url))
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+            return
+    raise click.ClickException(f"wayback stopped unexpectedly; see {server.log_path}")
+
+
+def register(main: click.Group) -> None:
+    @main.command()
+    @data_dir_option
+    @db_option
+    @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address for pywb to listen on.")
+    @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
+                  help="Port for pywb; replay gets an origin of its own.")
+    @click.option("--url", "lookup", metavar="URL", help="Print the replay address of URL's latest capture and exit.")
+    @click.option("--refresh", default=30, show_default=True, type=click.IntRange(min=0),
+                  help="While serving, index new WARC files every N seconds (0: never).")
+    @archive_errors
+    def replay(data_dir: Path, db_url: str | None, host: str, port: int, lookup: str | None, refresh: int) -> None:
+        """Serve the data dir's WARCs through pywb (wayback), on its own port.
+
+        The collection lives in DATA_DIR/replay and links the WARC files without copying
+        them; its index is brought up to date first. The start page lists what was captured.
+        """
+        stats = sync_collection(data_dir, db_url=db_url)
+        _report(stats)
+        if lookup is None:
+            _serve(data_dir, db_url, host, port, refresh, stats.entries)
+            return
+        found = latest_capture(ensure_collection(data_dir), lookup)
+        if found is None:
+            raise ConfigError(f"no capture of {lookup} in {data_dir / 'warcs'}")
+        timestamp, url = found
+        click.echo(replay_address(url, timestamp, server_base(host, port)))
+
+    @main.command()
+    @data_dir_option
+    @db_option
+    @click.option("--rebuild", is_flag=True, help="Re-index every WARC file, not only new or changed ones.")
+    @archive_errors
+    def index(data_dir: Path, db_url: str | None, rebuild: bool) -> None:
+        """Bring the replay collection's CDXJ index up to date with DATA_DIR/warcs."""
+        stats = sync_collection(data_dir, rebuild=rebuild, db_url=db_url)
+        _report(stats)
+        coll = ensure_collection(data_dir)
+        click.echo(f"Indexed {stats.indexed} of {stats.warcs} WARC files ({stats.entries} index entries, "
+                   f"{stats.removed} removed) in {coll.indexes}")
+        if stats.errors:
+            raise click.ClickException(f"{len(stats.errors)} WARC files could not be indexed")
+
+    @main.command("export-wacz")
+    @data_dir_option
+    @db_option
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The .wacz file to write.")
+    @click.option("--site", help="Only captures of this host (and its subdomains).")
+    @click.option("--since", help="Only captures made at or after this date (UTC).")
+    @click.option("--until", help="Only captures made before this date-time, or up to the end of this day.")
+    @click.option("--title", help="Title stored in datapackage.json.")
+    @click.option("--validate", is_flag=True, help="Run 'wacz validate' on the result.")
+    @archive_errors
+    def export_wacz_command(data_dir: Path, db_url: str | None, output: Path, site: str | None, since: str | None,
+                            until: str | None, title: str | None, validate: bool) -> None:
+        """Package captures as a WACZ file for replayweb.page (index, pages, hashes)."""
+        from archive.wacz import WaczOptions, export_wacz, validate_wacz
+
+        options = WaczOptions(output=output, site=site, since=_parse_when(since, end=False),
+                              until=_parse_when(until, end=True), title=title)
+        result = export_wacz(data_dir, options, db_url)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        size = result.path.stat().st_size / 1e6
+        click.echo(f"Wrote {result.path} ({size:.1f} MB): {result.pages} pages, {result.records} records "
+                   f"from {result.warcs} WARC files")
+        if validate:
+            passed, message = validate_wacz(result.path)
+            click.echo(message)
+            if not passed:
+                raise click.ClickException(f"{result.path} does not validate")
