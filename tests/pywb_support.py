@@ -1,0 +1,153 @@
+"""Helpers for replay tests: a pywb collection from given WARCs, ``wayback`` on a free port.
+
+pywb is never imported here either: ``wb-manager`` and ``wayback`` run from the pywb
+venv (``python3 -m archive.pywb_env`` creates it). Tests that need it are marked
+``requires_pywb`` and skip, with the reason shown, when that venv is missing.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from archive.pywb_env import pywb_venv_dir
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def pywb_available() -> bool:
+    return (pywb_venv_dir() / "bin" / "wayback").exists()
+
+
+requires_pywb = pytest.mark.skipif(
+    not pywb_available(),
+    reason=f"no pywb venv at {pywb_venv_dir()}: create it with `python3 -m archive.pywb_env`",
+)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (127.0.0.1)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_collection(root: Path, warcs: Iterable[Path], name: str = "news") -> Path:
+    """``wb-manager init`` + ``wb-manager add`` (pywb's own indexer) in ``root``."""
+    bin_dir = pywb_venv_dir() / "bin"
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(bin_dir / "wb-manager"), "init", name], cwd=root, check=True, capture_output=True)
+    subprocess.run([str(bin_dir / "wb-manager"), "add", name, *map(str, warcs)], cwd=root, check=True,
+                   capture_output=True)
+    return root / "collections" / name
+
+
+class Wayback:
+    """``wayback`` run in ``root`` on a free 127.0.0.1 port, until the block ends."""
+
+    def __init__(self, root: Path, timeout: float = 60.0) -> None:
+        self.root = root
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._timeout = timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Wayback:
+        log = open(self.root / "wayback-test.log", "ab")  # noqa: SIM115 - closed below
+        self._proc = subprocess.Popen(
+            [str(pywb_venv_dir() / "bin" / "wayback"), "-b", "127.0.0.1", "-p", str(self.port)],
+            cwd=self.root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_until_answers(self.base_url + "/", self._proc, self._timeout)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        stop_process(self._proc)
+
+
+def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            if fetch(url, timeout=2).status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_process(proc)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop_process(proc: subprocess.Popen | None) -> None:  # type: ignore[type-arg]
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@dataclass
+class Fetched:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> Fetched:
+    """One GET on 127.0.0.1, no proxy, no redirect following, body exactly as sent."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request("GET", path or "/", headers=headers or {})
+        response = conn.getresponse()
+        return Fetched(response.status, response.getheaders(), response.read())
+    finally:
+        conn.close()
+
+
+def fetch_following(url: str, limit: int = 10, **kwargs) -> tuple[Fetched, list[str]]:  # noqa: ANN003
+    """GET, following redirects on the same server; (last response, URLs visited)."""
+    visited = [url]
+    for _ in range(limit):
+        got = fetch(url, **kwargs)
+        location = got.header("Location")
+        if got.status not in (301, 302, 303, 307, 308) or not location:
+            return got, visited
+        url = urljoin(url, location)
+        visited.append(url)
+    raise AssertionError(f"more than {limit} redirects from {visited[0]}")
+
+
+def crawl(urls: list[str], data_dir: Path, *extra: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """``newsarchive crawl`` in a subprocess (its own Twisted reactor), fast settings."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "scraper.cli", "crawl", *urls, "--data-dir", str(data_dir), "--allow-private",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra]
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+                            check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"crawl failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-3000:]}")
+    return result
