@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from sqlalchemy import delete, select, text
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
-from archive.db.source import Extracted, extract_record, is_html
+from archive.db.source import Extracted, extract_record, is_html, process_pool
 from archive.errors import ArchiveError, ConfigError
 from archive.warc.location import RecordLocation
 from archive.warc.reader import iter_records
@@ -79,7 +78,7 @@ def reindex(
     candidates = sorted(_scan(files, data_dir, stats), key=lambda c: (c.capture.fetched_at, c.path, c.capture.location.offset))
     todo = _unseen(db, candidates)
     stats.skipped = len(candidates) - len(todo)
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with process_pool(workers or os.cpu_count() or 1) as pool:
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
     return stats

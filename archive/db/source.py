@@ -6,6 +6,9 @@ derived from the bytes in the WARC, never from what the crawler held in memory.
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +50,10 @@ def extract_record(path: str, offset: int, length: int, url: str) -> Extracted:
         return Extracted(article=extract_article(body, url, headers))
     except ArchiveError as exc:
         return Extracted(error=f"{url}: {exc}")
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Extraction workers, started by a fork server on Linux: forking the crawler itself
+    (threads, the reactor, open database connections) is unsafe, spawning is slow."""
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))

@@ -28,7 +28,7 @@ from twisted.internet.defer import Deferred
 from archive.db.ingest import CaptureInfo, IngestResult, Ingestor
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
-from archive.db.source import Extracted, extract_record, is_html
+from archive.db.source import Extracted, extract_record, is_html, process_pool
 from archive.errors import ArchiveError
 from archive.warc.location import RecordLocation
 
@@ -76,7 +76,7 @@ class ArticlePipeline:
             session.add(crawl)
             session.flush()
             self.crawl_id = crawl.id
-        self._extractors = ProcessPoolExecutor(max_workers=self.workers)
+        self._extractors = process_pool(self.workers)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-db")
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
