@@ -45,17 +45,23 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite connections get WAL and our pragmas."""
     try:
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    except ArgumentError as exc:
+        raise ConfigError(f"cannot parse database URL {url!r}: {exc}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"unsupported database {backend!r} in {_safe_url(url)}; use sqlite:///FILE or postgresql+psycopg://..."
+        )
+    try:
+        if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise ConfigError(f"cannot use database URL {url!r}: {exc}") from exc
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise ConfigError(f"cannot use database URL {_safe_url(url)}: {exc} (pip install 'psycopg[binary]'?)") from exc
     except OSError as exc:
-        raise ConfigError(f"cannot create the database folder for {url!r}: {exc}") from exc
-    if engine.dialect.name == "sqlite":
+        raise ConfigError(f"cannot create the database folder for {_safe_url(url)}: {exc}") from exc
+    if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
-    elif engine.dialect.name != "postgresql":
-        raise ConfigError(f"unsupported database {engine.dialect.name!r} in {url!r}; use SQLite or PostgreSQL")
     return engine
 
 
