@@ -1,10 +1,11 @@
 """Shared, hostile-input-safe XML and date helpers for feeds and sitemaps.
 
-The parser never loads a DTD, never touches the network and never expands entities, so an
-XXE (``<!ENTITY x SYSTEM "file:///etc/passwd">``) or a billion-laughs body yields nothing.
-Before parsing, HTML named entities (``&nbsp;``, ``&eacute;``), which broken feeds use
-without declaring, become numeric references, unknown ones and bare ``&`` become literal
-text, and CDATA sections are left untouched. Dates come back timezone-aware (naive = UTC).
+Before parsing, the ``<!DOCTYPE>`` (internal subset included) is cut out, HTML named
+entities (``&nbsp;``, ``&eacute;``), which broken feeds use without declaring, become
+numeric references, any other named reference and any bare ``&`` become literal text;
+CDATA sections are left untouched. The parser then runs with ``resolve_entities=False``,
+``no_network=True`` and no DTD loading, so an XXE (``<!ENTITY x SYSTEM "file:///...">``)
+or a billion-laughs body yields only its literal ``&name;`` text. Dates come back timezone-aware (naive = UTC).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from archive.errors import DecompressionLimitError
 _PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _CDATA_RE = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _AMP_RE = re.compile(rb"&(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9._-]{0,40};)?")
-_DECLARED_RE = re.compile(rb"<!ENTITY\s+%?\s*([A-Za-z_][\w.-]*)")
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.DOTALL | re.IGNORECASE)
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -64,7 +65,7 @@ def is_gzip(body: bytes) -> bool:
     return body[:2] == _GZIP_MAGIC
 
 
-def _fix_entities(chunk: bytes, declared: frozenset[bytes]) -> bytes:
+def _fix_entities(chunk: bytes) -> bytes:
     def repl(match: re.Match[bytes]) -> bytes:
         ref = match.group(1)
         if ref is None:
@@ -72,7 +73,7 @@ def _fix_entities(chunk: bytes, declared: frozenset[bytes]) -> bytes:
         if ref.startswith(b"#"):
             return match.group(0)
         name = ref[:-1]
-        if name.decode("ascii") in _PREDEFINED or name in declared:
+        if name.decode("ascii") in _PREDEFINED:
             return match.group(0)
         char = html5.get(name.decode("ascii") + ";")
         if char is not None:
@@ -85,9 +86,13 @@ def _fix_entities(chunk: bytes, declared: frozenset[bytes]) -> bytes:
 def _prepare(body: bytes) -> bytes:
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:200]:
         return body  # UTF-16/32: byte-level fixing would corrupt it
-    declared = frozenset(_DECLARED_RE.findall(body[:65536]))
+    start = body.find(b"<!DOCTYPE", 0, 4096)
+    if start == -1:
+        start = body.find(b"<!doctype", 0, 4096)
+    if start != -1:  # no DTD, internal subset included: nothing to expand or fetch
+        body = body[:start] + _DOCTYPE_RE.sub(b"", body[start:], count=1)
     parts = _CDATA_RE.split(body)
-    return b"".join(p if i % 2 else _fix_entities(p, declared) for i, p in enumerate(parts))
+    return b"".join(p if i % 2 else _fix_entities(p) for i, p in enumerate(parts))
 
 
 def _parser() -> etree.XMLParser:

@@ -223,10 +223,11 @@ def _json_entries(body: bytes, base_url: str) -> Iterator[FeedEntry]:
     for item in doc["items"]:
         if not isinstance(item, dict):
             continue
-        url = None
-        for key in ("url", "id", "external_url"):
-            if url := _xml.resolve_url(_str(item.get(key)), base_url):
-                break
+        url = (
+            _xml.resolve_url(_str(item.get("url")), base_url)
+            or _xml.resolve_url(_str(item.get("id")), "")  # an id is a URL only if absolute
+            or _xml.resolve_url(_str(item.get("external_url")), base_url)
+        )
         if url is None:
             continue
         yield FeedEntry(
