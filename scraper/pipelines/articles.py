@@ -70,8 +70,7 @@ class ArticlePipeline:
             crawl = Crawl(
                 spider=getattr(spider, "name", None), started_at=_now(), status="running",
                 seeds=[str(u) for u in getattr(spider, "start_urls", []) or []],
-                settings={k: _plain(settings.get(k)) for k in sorted(settings.attributes) if k.startswith("ARCHIVE_")}
-                if settings else {},
+                settings=_archive_settings(settings) if settings else {},
             )
             session.add(crawl)
             session.flush()
@@ -152,6 +151,15 @@ class ArticlePipeline:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _archive_settings(settings: Any) -> dict[str, Any]:
+    """The crawl's ``ARCHIVE_*`` settings, minus anything that may hold a credential."""
+    secret = ("URL", "PASSWORD", "SECRET", "TOKEN", "KEY")
+    return {
+        k: _plain(settings.get(k)) for k in sorted(settings.attributes)
+        if k.startswith("ARCHIVE_") and not any(word in k for word in secret)
+    }
 
 
 def _plain(value: Any) -> Any:

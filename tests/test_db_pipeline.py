@@ -1,0 +1,92 @@
+"""scraper/pipelines/articles.py: settings, crawl row, extraction off the reactor, storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+
+from archive.db.models import ArticleVersion, Capture, Crawl
+from archive.db.session import open_database
+from scraper.pipelines.articles import ArticlePipeline
+from tests.test_db_reindex import CAPTURES, T0, URL, _write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _items(data_dir: Path) -> list[dict]:
+    locations = _write(data_dir / "warcs" / "crawl.warc.gz", CAPTURES)
+    return [
+        {"url": URL, "status": 200, "mime_type": "text/html", "fetched_at": T0 + dt.timedelta(hours=h),
+         "location": loc, "warc_date": "", "target_uri": URL}
+        for loc, (h, _) in zip(locations, CAPTURES)
+    ]
+
+
+def test_disabled_raises_not_configured() -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_ENABLED": False})
+    with pytest.raises(NotConfigured, match="ARCHIVE_DB_ENABLED"):
+        ArticlePipeline.from_crawler(crawler)
+
+
+def test_settings_are_read(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DATA_DIR": str(tmp_path), "ARCHIVE_DB_URL": "sqlite:///x.db",
+                                         "ARCHIVE_DB_WORKERS": 3})
+    pipeline = ArticlePipeline.from_crawler(crawler)
+    assert (pipeline.data_dir, pipeline.db_url, pipeline.workers) == (tmp_path, "sqlite:///x.db", 3)
+
+
+def test_crawl_through_the_reactor(tmp_path: Path) -> None:
+    """A real Twisted reactor (in a subprocess): items in, crawl row and versions out."""
+    items = _items(tmp_path)
+    script = textwrap.dedent(f"""
+        import datetime as dt, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from twisted.internet import reactor
+        from twisted.internet.defer import ensureDeferred, inlineCallbacks
+        from scrapy.utils.test import get_crawler
+        from scrapy import Spider
+        from scraper.pipelines.articles import ArticlePipeline
+        from archive.warc.location import RecordLocation
+        items = {[{**i, "location": i["location"].__dict__, "fetched_at": i["fetched_at"].isoformat()}
+                  for i in items]!r}
+        crawler = get_crawler(Spider, settings_dict={{"ARCHIVE_DATA_DIR": {str(tmp_path)!r}, "ARCHIVE_DB_WORKERS": 2}})
+        crawler.spider = Spider(name="news", start_urls=["https://news.example.com/"])
+        pipeline = ArticlePipeline.from_crawler(crawler)
+
+        @inlineCallbacks
+        def run():
+            pipeline.open_spider()
+            for item in items:
+                item["location"] = RecordLocation(**item["location"])
+                item["fetched_at"] = dt.datetime.fromisoformat(item["fetched_at"])
+                out = yield ensureDeferred(pipeline.process_item(item))
+                assert out is item
+            pipeline.close_spider()
+            print("stats", sorted((k, v) for k, v in crawler.stats.get_stats().items() if "newsarchive" in k))
+
+        def stop(result):
+            reactor.stop()
+            return result
+        run().addBoth(stop).addErrback(lambda f: (f.printTraceback(), sys.exit(1)))
+        reactor.run()
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "('newsarchive/db/new-article', 1)" in proc.stdout and "('newsarchive/db/new-version', 1)" in proc.stdout
+    db = open_database(tmp_path)
+    with db.session() as s:
+        crawl = s.scalars(select(Crawl)).one()
+        assert (crawl.spider, crawl.pages, crawl.articles_new, crawl.versions_new, crawl.unchanged) == ("news", 3, 1, 2, 1)
+        assert crawl.seeds == ["https://news.example.com/"] and crawl.finished_at is not None
+        assert crawl.settings["ARCHIVE_DB_WORKERS"] == 2
+        assert {c.crawl_id for c in s.scalars(select(Capture))} == {crawl.id}
+        assert len(s.scalars(select(ArticleVersion)).all()) == 2
+    db.dispose()
