@@ -57,6 +57,10 @@ def gunzip_capped(body: bytes, max_bytes: int, url: str) -> bytes:
                 f"{url}: gzip body inflates past the {max_bytes}-byte cap "
                 "(a decompression bomb, or raise max_bytes)"
             )
+        if not inflater.eof:
+            if not out:
+                raise DecompressionLimitError(f"{url}: gzip body is truncated before any data")
+            break  # truncated: keep what inflated, the XML parser recovers the rest
         data = inflater.unused_data
     return bytes(out)
 
