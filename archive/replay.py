@@ -329,10 +329,12 @@ def _display_date(ts: str) -> str:
     return f"{ts[0:4]}-{ts[4:6]}-{ts[6:8]} {ts[8:10]}:{ts[10:12]} UTC"
 
 
+_START_PAGE_MARK = b'<meta name="generator" content="newsarchive">'
 _PAGE_HEAD = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+{_START_PAGE_MARK.decode()}
 <title>newsarchive: captured pages</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 li{{margin:.3em 0}} small{{color:#555}}</style>
@@ -369,6 +371,14 @@ class ReplayServer:
                 [str(pywb_command("wayback")), "-b", self.host, "-p", str(self.port)],
                 cwd=self.coll.root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             )
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout: float) -> None:
+        assert self._proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -379,7 +389,6 @@ class ReplayServer:
             if self._answers():
                 return
             time.sleep(0.2)
-        self.stop()
         raise ConfigError(f"wayback did not answer on {self.base_url} within {timeout:.0f} s; see {self.log_path}")
 
     def running(self) -> bool:
@@ -408,7 +417,8 @@ class ReplayServer:
     def _answers(self) -> bool:
         try:
             with _NO_PROXY.open(self.base_url + "/", timeout=2) as response:
-                return response.status == 200
+                # Our start page, not some other server that already had the port.
+                return response.status == 200 and _START_PAGE_MARK in response.read()
         except (urllib.error.URLError, OSError):
             return False
 

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +23,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from archive.pywb_env import pywb_venv_dir
+from archive.warc.records import Exchange, RevisitTarget, warc_date
+from archive.warc.writer import WarcWriter, WriterOptions
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,3 +154,30 @@ def crawl(urls: list[str], data_dir: Path, *extra: str, timeout: float = 240) ->
     if result.returncode != 0:
         raise AssertionError(f"crawl failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-3000:]}")
     return result
+
+
+def write_warc(warcs: Path, items: list[tuple[Exchange, bool]], prefix: str = "synthetic") -> Path:
+    """One WARC of ``items`` written by our writer; ``(exchange, True)`` becomes a revisit
+    of the latest earlier capture of the same URL (identical payload)."""
+    writer = WarcWriter(warcs, WriterOptions(prefix=prefix, fsync=False))
+    originals: dict[str, RevisitTarget] = {}
+    with writer:
+        for exchange, revisit in items:
+            target = originals[exchange.url] if revisit else None
+            located = writer.write_exchange(exchange, revisit_of=target)
+            if not revisit:
+                originals[exchange.url] = RevisitTarget(
+                    located.response.record_id, exchange.url, warc_date(exchange.fetched_at),
+                    located.response.payload_digest or "",
+                )
+    return writer.closed_files[-1]
+
+
+def html_exchange(url: str, title: str, when: datetime, body: bytes | None = None) -> Exchange:
+    body = body or f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode()
+    return Exchange(
+        url=url, method="GET", request_headers=[(b"User-Agent", b"newsarchive-test")], status=200,
+        response_headers=[(b"Content-Type", b"text/html; charset=utf-8"),
+                          (b"Content-Length", str(len(body)).encode())],
+        body=body, fetched_at=when,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 
 import click
@@ -44,8 +45,13 @@ def _parse_when(value: str | None, *, end: bool) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _serve(data_dir: Path, db_url: str | None, host: str, port: int, refresh: int, entries: int) -> None:
     coll = ensure_collection(data_dir)
+    signal.signal(signal.SIGTERM, _interrupt)  # so that a plain kill also stops wayback
     with ReplayServer(coll, host, port) as server:
         click.echo(f"Replaying {entries} captures from {coll.warcs} at {server.base_url}/{COLLECTION}/")
         click.echo(f"Start page: {server.base_url}/  (Ctrl-C to stop; log: {server.log_path})")
