@@ -163,7 +163,10 @@ def test_size_cap_and_gzip_bomb() -> None:
 
 
 def test_naive_dates_are_utc() -> None:
-    body = b"<rss><channel><item><link>http://n.example/a</link><pubDate>2024-03-01 10:00</pubDate></item></channel></rss>"
+    body = (
+        b"<rss><channel><item><link>http://n.example/a</link>"
+        b"<pubDate>2024-03-01 10:00</pubDate></item></channel></rss>"
+    )
     (entry,) = parse_feed(body, "http://n.example/feed")
     assert entry.published == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 

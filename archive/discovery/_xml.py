@@ -5,7 +5,8 @@ entities (``&nbsp;``, ``&eacute;``), which broken feeds use without declaring, b
 numeric references, any other named reference and any bare ``&`` become literal text;
 CDATA sections are left untouched. The parser then runs with ``resolve_entities=False``,
 ``no_network=True`` and no DTD loading, so an XXE (``<!ENTITY x SYSTEM "file:///...">``)
-or a billion-laughs body yields only its literal ``&name;`` text. Dates come back timezone-aware (naive = UTC).
+or a billion-laughs body yields only its literal ``&name;`` text.
+Dates come back timezone-aware (naive = UTC).
 """
 
 from __future__ import annotations

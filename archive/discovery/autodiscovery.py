@@ -40,7 +40,8 @@ COMMON_SITEMAP_PATHS: tuple[str, ...] = (
     "/sitemap.xml", "/sitemap_index.xml", "/sitemap-index.xml", "/news-sitemap.xml",
     "/sitemap-news.xml", "/sitemap_news.xml", "/wp-sitemap.xml", "/sitemap.xml.gz",
 )  # fmt: skip
-PAGE_PARAMS: frozenset[str] = frozenset({"page", "paged", "pg", "pagina", "seite"})  # not "p": WordPress post IDs
+# Not "p": on WordPress ?p=123 is a post ID, not a page number.
+PAGE_PARAMS: frozenset[str] = frozenset({"page", "paged", "pg", "pagina", "seite"})
 
 _PAGE_PATH_RE = re.compile(r"^(?P<base>.*?/)(?:page|pagina|seite)/(?P<n>[0-9]{1,6})/?$", re.I)
 _NEXT_WORDS = frozenset({"next", "next-page", "nextpostslink", "pagination-next", "older"})

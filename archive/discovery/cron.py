@@ -79,7 +79,9 @@ class CronExpression:
                 )
             else:
                 return t.replace(tzinfo=tz)
-        raise CronError(f"cron expression {self.expr!r} never matches (checked {_SEARCH_YEARS} years)")
+        raise CronError(
+            f"cron expression {self.expr!r} never matches (checked {_SEARCH_YEARS} years)"
+        )
 
 
 def _first_of_next_month(t: datetime) -> datetime:

@@ -215,7 +215,9 @@ def _json_entries(body: bytes, base_url: str) -> Iterator[FeedEntry]:
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise FeedFormatError(f"{base_url}: body looks like JSON but does not parse ({exc})") from exc
+        raise FeedFormatError(
+            f"{base_url}: body looks like JSON but does not parse ({exc})"
+        ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         raise FeedFormatError(f"{base_url}: JSON body has no \"items\" list, so not a JSON Feed")
     feed_lang = _str(doc.get("language"))

@@ -110,8 +110,8 @@ def _text_sitemap(body: bytes, base_url: str) -> Sitemap:
         raise SitemapFormatError(f"{base_url}: body is JSON, not a sitemap")
     urls = []
     for line in text.splitlines():
-        url = _xml.resolve_url(line.strip(), "") if line.strip().lower().startswith("http") else None
-        if url:
+        line = line.strip()
+        if line.lower().startswith("http") and (url := _xml.resolve_url(line, "")):
             urls.append(SitemapUrl(url))
     if not urls:
         raise SitemapFormatError(f"{base_url}: text body lists no http(s) URL, so not a sitemap")
