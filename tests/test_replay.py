@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ from archive.replay import (
 from archive.warc.reader import iter_records
 from tests.pywb_support import (
     REPO_ROOT,
+    T0,
     crawl,
     fetch,
     fetch_following,
@@ -49,7 +50,6 @@ from tests.pywb_support import (
 
 ACCEPT_ALL = {"Accept-Encoding": "gzip, deflate, br"}
 SEED_PATHS = ["/", "/redirect/start", "/gzip/article.html", "/br/article.html"]
-T0 = datetime(2024, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
 
 
 @dataclass
