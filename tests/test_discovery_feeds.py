@@ -203,3 +203,19 @@ def test_demo_site_atom_matches_rss() -> None:
     assert [e.title for e in atom] == [e.title for e in rss]
     assert [e.published for e in atom] == [e.published for e in rss]
     assert all(e.language == "en-US" for e in atom)
+
+
+def test_core_title_wins_over_extension_title() -> None:
+    body = (
+        b'<rss xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+        b"<media:title>Photo caption</media:title><title>Real headline</title>"
+        b"<link>http://m.example/a</link></item></channel></rss>"
+    )
+    assert parse_feed(body, "http://m.example/feed")[0].title == "Real headline"
+
+
+def test_utf16_feed() -> None:
+    text = '<?xml version="1.0" encoding="UTF-16"?><rss><channel><item><title>می\u200cکند</title>'
+    text += "<link>http://u.example/a</link></item></channel></rss>"
+    (entry,) = parse_feed(text.encode("utf-16"), "http://u.example/feed")
+    assert entry.title == "می\u200cکند"

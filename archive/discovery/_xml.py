@@ -162,11 +162,22 @@ def children(el: etree._Element, name: str) -> list[etree._Element]:
     return [c for c in el if local_name(c) == name]
 
 
-def child(el: etree._Element, name: str, ns: str | None = None) -> etree._Element | None:
+_CORE_NS = frozenset({
+    "", "http://www.w3.org/2005/Atom", "http://purl.org/rss/1.0/",
+    "http://my.netscape.com/rdf/simple/0.9/", "http://www.sitemaps.org/schemas/sitemap/0.9",
+})  # fmt: skip
+
+
+def child(el: etree._Element, name: str) -> etree._Element | None:
+    """First direct child named ``name``, preferring the core feed/sitemap namespaces
+    (so ``<media:title>`` before ``<title>`` does not win)."""
+    fallback = None
     for c in el:
-        if local_name(c) == name and (ns is None or namespace(c) == ns):
-            return c
-    return None
+        if local_name(c) == name:
+            if namespace(c) in _CORE_NS:
+                return c
+            fallback = fallback if fallback is not None else c
+    return fallback
 
 
 _TAG_RE = re.compile(r"<[^>]{0,2000}>")
