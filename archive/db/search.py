@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, text
+from sqlalchemy import ColumnElement, bindparam, false, func, literal_column, not_, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import column, table
 
@@ -22,6 +22,8 @@ from archive.db.text import SEARCH_FOLD
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
+# Relevance is computed over at most this many of the newest matching versions.
+RANK_WINDOW = 2000
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters)
     a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    stmt, order = matching(dialect, parsed, filters, columns)
+    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW)
     if filters.sort != "relevance" or not order:
         published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
         order = [published.nulls_last(), a.id.desc()]
@@ -99,19 +101,25 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters)
     return stmt.order_by(*order).limit(limit).offset(max(0, filters.offset))
 
 
-def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...]):  # noqa: ANN201
+def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
+             window: int | None = None):  # noqa: ANN201
     """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
 
-    The statement joins ``articles``, their latest ``article_versions`` and ``sites``;
-    export uses it too, without the ordering.
+    The statement joins ``articles``, their latest ``article_versions`` and ``sites``.
+    Text terms are matched in a candidate subquery; with ``window``, relevance is only
+    computed for the ``window`` newest matching versions (see docs/database.md), which
+    keeps a common word fast at a million articles. Export passes no window.
     """
     a, av = Article, ArticleVersion
     stmt = select(*columns).join(av, av.id == a.latest_version_id).outerjoin(Site, Site.id == a.site_id)
     conds = filter_conditions(filters)
     order: list[Any] = []
     if parsed is not None:
+        text_groups, negated, other = _split(parsed)
+        if conds or other:
+            window = None  # SQL filters would shrink a window: be exact instead
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
-        stmt, more, order = compile_fn(stmt, parsed)
+        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window)
         conds.extend(more)
     return stmt.where(*conds), order
 
@@ -129,9 +137,8 @@ def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], lis
     return text_groups, negated, other
 
 
-def _compile_sqlite(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
+def _compile_sqlite(stmt, text_groups, negated, other, window):  # noqa: ANN001, ANN202
     av = ArticleVersion
-    text_groups, negated, other = _split(parsed)
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
     if text_groups:
@@ -139,9 +146,16 @@ def _compile_sqlite(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
         if negated:
             match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
         fts = table("article_search", column("rowid"))
-        stmt = stmt.join(fts, fts.c.rowid == av.id)
-        conds.append(text("article_search MATCH :fts_match").bindparams(fts_match=match))
-        order = [literal_column("bm25(article_search, 10.0, 3.0, 1.0)")]
+        cand = (
+            select(fts.c.rowid.label("vid"), literal_column("bm25(article_search, 10.0, 3.0, 1.0)").label("score"))
+            .select_from(fts)
+            .where(text("article_search MATCH :fts_match").bindparams(fts_match=match))
+        )
+        if window:
+            cand = cand.order_by(fts.c.rowid.desc()).limit(window)
+        cand_sq = cand.subquery("cand")
+        stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
+        order = [cand_sq.c.score.asc()]
     elif negated:
         conds.append(not_(_sqlite_match(" OR ".join(fts5_phrase(t) for t in negated), "neg")))
     for i, group in enumerate(other):
@@ -161,30 +175,50 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
     return not_(cond) if term.negated else cond
 
 
-def _compile_postgresql(stmt, parsed: ParsedQuery):  # noqa: ANN001, ANN202
-    text_groups, negated, other = _split(parsed)
+def _compile_postgresql(stmt, text_groups, negated, other, window):  # noqa: ANN001, ANN202
+    av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
-    rank_queries = []
-    for group in text_groups + [(t,) for t in negated] + other:
+    if text_groups or negated:
+        cv = ArticleVersion.__table__.alias("cv")
+        text_conds, ranked = _pg_groups(text_groups + [(t,) for t in negated], "cv")
+        score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if ranked else literal_column("0")
+        cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
+        if window:
+            cand = cand.order_by(cv.c.id.desc()).limit(window)
+        cand_sq = cand.subquery("cand")
+        stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
+        if ranked:
+            order = [cand_sq.c.score.desc()]
+    other_conds, _ = _pg_groups(other, "article_versions")
+    conds.extend(other_conds)
+    return stmt, conds, order
+
+
+def _pg_groups(groups: list[tuple[Term, ...]], table_name: str) -> tuple[list[ColumnElement[bool]], list[Any]]:
+    """One condition per group (OR inside), plus the positive tsqueries for ranking."""
+    conds, ranked = [], []
+    for group in groups:
         parts = []
         for term in group:
             if term.is_filter:
                 cond = _field_condition(term)
             else:
                 tsq = _tsquery(term.text)
-                column = literal_column("article_versions.title_vector" if term.field else "article_versions.search_vector")
-                cond = column.op("@@")(tsq)
+                vector = "title_vector" if term.field else "search_vector"
+                cond = literal_column(f"{table_name}.{vector}").op("@@")(tsq)
                 if not term.negated:
-                    rank_queries.append(tsq)
+                    ranked.append(tsq)
             parts.append(not_(cond) if term.negated else cond)
         conds.append(or_(*parts) if len(parts) > 1 else parts[0])
-    if rank_queries:
-        combined = rank_queries[0]
-        for tsq in rank_queries[1:]:
-            combined = combined.op("||")(tsq)
-        order = [func.ts_rank_cd(literal_column("article_versions.search_vector"), combined).desc()]
-    return stmt, conds, order
+    return conds, ranked
+
+
+def _or_all(queries: list[Any]) -> Any:
+    combined = queries[0]
+    for tsq in queries[1:]:
+        combined = combined.op("||")(tsq)
+    return combined
 
 
 def _tsquery(value: str) -> ColumnElement[Any]:

@@ -1,0 +1,227 @@
+"""Article database benchmark: ingest rate, search latency, Parquet export time and memory.
+
+    python benchmarks/bench_db.py --engine sqlite --ingest 100000 --size 100000
+    python benchmarks/bench_db.py --engine postgresql --size 1000000 --ingest 100000
+
+``--ingest N`` articles go through the real ``Ingestor`` (the crawl/reindex path) and give
+rows/s. When ``--size`` is larger, the rest is bulk-filled with plain INSERTs (same rows,
+no per-page checks) so that search can be measured at 1M without waiting hours. Search:
+``--queries`` random 1-3 word queries (Zipf-distributed vocabulary, so both rare and
+common words), limit 20, relevance order; p50/p95 in ms. Export: 100,000 articles to
+Parquet in a fresh subprocess, time and peak RSS (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from archive.db.ingest import CaptureInfo, Ingestor  # noqa: E402
+from archive.db.models import Article as ArticleRow  # noqa: E402
+from archive.db.models import ArticleVersion, Site  # noqa: E402
+from archive.db.search import SearchFilters, search  # noqa: E402
+from archive.db.session import Database, open_database  # noqa: E402
+from archive.db.text import change_key, url_key  # noqa: E402
+from archive.extract.article import Article  # noqa: E402
+from archive.warc.location import RecordLocation  # noqa: E402
+
+T0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+SYLLABLES = ["ka", "bul", "her", "at", "ma", "zar", "na", "gar", "ban", "dar", "is", "lam", "pol", "ti", "co",
+             "ver", "ment", "so", "ci", "e", "ty", "mar", "ket", "ra", "di", "o", "sta", "tion", "pro", "gram"]
+
+
+def vocabulary(size: int, rng: random.Random) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+class Corpus:
+    """Deterministic synthetic articles: Zipf word frequencies, ~120-word bodies."""
+
+    def __init__(self, vocab_size: int = 50_000, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        self.vocab = vocabulary(vocab_size, self.rng)
+        weights = [1.0 / (rank + 1) for rank in range(vocab_size)]
+        total = sum(weights)
+        self.cum = list(_accumulate(w / total for w in weights))
+
+    def words(self, n: int) -> list[str]:
+        return self.rng.choices(self.vocab, cum_weights=self.cum, k=n)
+
+    def article(self, i: int) -> Article:
+        paras = [" ".join(self.words(40)).capitalize() + "." for _ in range(3)]
+        return Article(
+            url=f"https://site{i % 50}.example/{i}", canonical_url=f"https://site{i % 50}.example/{i}",
+            site_name=f"Site {i % 50}", title=" ".join(self.words(6)).capitalize(), section=f"section{i % 12}",
+            authors=[f"Author {i % 500}"], published=(T0 + dt.timedelta(minutes=i)).isoformat(),
+            language=("en", "fa", "ps")[i % 3], body="\n\n".join(paras), page_type="article", extractor="bench",
+        )
+
+
+def _accumulate(values):  # noqa: ANN001, ANN202
+    total = 0.0
+    for v in values:
+        total += v
+        yield total
+
+
+def ingest(db: Database, corpus: Corpus, start: int, count: int) -> float:
+    began = time.perf_counter()
+    done = 0
+    while done < count:
+        with db.session() as session:
+            ing = Ingestor(session)
+            for i in range(start + done, start + min(done + 1000, count)):
+                a = corpus.article(i)
+                loc = RecordLocation("bench.warc.gz", i * 2000, 1900, f"<urn:uuid:{uuid.UUID(int=i)}>", f"sha1:{i}")
+                ing.ingest(CaptureInfo(a.url, T0 + dt.timedelta(minutes=i), loc, 200, "text/html"), a)
+        done = min(done + 1000, count)
+        print(f"  ingested {start + done}", file=sys.stderr, end="\r")
+    return count / (time.perf_counter() - began)
+
+
+def bulk_fill(db: Database, corpus: Corpus, start: int, count: int) -> float:
+    """Plain INSERTs of articles + versions (ids assigned here), 5,000 per statement batch."""
+    began = time.perf_counter()
+    with db.session() as s:
+        base = (s.execute(text("SELECT coalesce(max(id), 0) FROM article_versions")).scalar() or 0) + 1
+        abase = (s.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar() or 0) + 1
+        site_id = s.execute(text("SELECT min(id) FROM sites")).scalar()
+        if site_id is None:
+            site_id = s.execute(insert(Site).values(host="bulk.example", first_seen=T0).returning(Site.id)).scalar()
+    for chunk in range(0, count, 5000):
+        n = min(5000, count - chunk)
+        arts, vers = [], []
+        for k in range(n):
+            i = start + chunk + k
+            a = corpus.article(i)
+            when = T0 + dt.timedelta(minutes=i)
+            aid, vid = abase + chunk + k, base + chunk + k
+            arts.append(dict(id=aid, site_id=site_id, canonical_url=a.url, url_key=url_key(a.url), first_seen=when,
+                             last_seen=when, version_count=1, latest_version_id=vid))
+            vers.append(dict(id=vid, article_id=aid, number=1, text_hash=change_key(a.title, a.body), url=a.url,
+                             title=a.title, summary=None, body=a.body, authors=a.authors, tags=[], published=a.published,
+                             modified=None, published_at=when, language=a.language, direction="ltr",
+                             section=a.section, page_type="article", extractor="bench", first_seen=when,
+                             last_seen=when, capture_id=None, last_capture_id=None))
+        with db.session() as s:
+            s.connection().execute(insert(ArticleRow), arts)
+            s.connection().execute(insert(ArticleVersion), vers)
+        print(f"  bulk-filled {start + chunk + n}", file=sys.stderr, end="\r")
+    if db.dialect == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('articles','id'), (SELECT max(id) FROM articles))"))
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('article_versions','id'), "
+                              "(SELECT max(id) FROM article_versions))"))
+    return count / (time.perf_counter() - began)
+
+
+def analyze(db: Database) -> None:
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE" if db.dialect == "postgresql" else "ANALYZE"))
+        if db.dialect == "sqlite":
+            conn.execute(text("INSERT INTO article_search(article_search) VALUES ('optimize')"))
+
+
+def measure_search(db: Database, corpus: Corpus, n_queries: int, sort: str) -> dict[str, float]:
+    rng = random.Random(11)
+    queries = [" ".join(rng.choice(corpus.vocab[: rng.choice([50, 2000, 50_000])]) for _ in range(rng.randint(1, 3)))
+               for _ in range(n_queries)]
+    timings, hits = [], []
+    with db.session() as session:
+        for q in queries[:5]:  # warm the cache
+            search(session, q, SearchFilters(limit=20, sort=sort))
+        for q in queries:
+            began = time.perf_counter()
+            hits.append(len(search(session, q, SearchFilters(limit=20, sort=sort))))
+            timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(timings[int(0.95 * len(timings)) - 1], 2),
+            "max_ms": round(timings[-1], 2), "queries": n_queries, "mean_hits": round(statistics.mean(hits), 1)}
+
+
+def measure_export(data_dir: Path, url: str | None, fmt: str = "parquet") -> dict[str, float]:
+    out = Path(tempfile.mkdtemp()) / f"export.{fmt}"
+    code = (
+        "import resource, sys, time, json; from pathlib import Path\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from archive.db.session import open_database; from archive.db.export import export_articles\n"
+        f"db = open_database(Path({str(data_dir)!r}), {url!r})\n"
+        "t = time.perf_counter()\n"
+        f"n = export_articles(db, {fmt!r}, Path({str(out)!r}))\n"
+        "print(json.dumps({'rows': n, 'seconds': round(time.perf_counter() - t, 1), "
+        "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["file_mb"] = round(out.stat().st_size / 2**20, 1)
+    out.unlink()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--data-dir", type=Path, help="Keep the database here (default: a temp dir).")
+    parser.add_argument("--ingest", type=int, default=100_000, help="Articles through the Ingestor.")
+    parser.add_argument("--size", type=int, nargs="+", default=[100_000], help="Corpus sizes to search at.")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--export", type=int, default=100_000, help="Export after this many articles (0: skip).")
+    args = parser.parse_args()
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-db-"))
+    url, schema = None, None
+    if args.engine == "postgresql":
+        import psycopg
+
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        url = f"{args.pg_url}?options=-csearch_path%3D{schema}"
+    db = open_database(data_dir, url)
+    corpus = Corpus()
+    report: dict[str, object] = {"engine": args.engine, "python": sys.version.split()[0]}
+    try:
+        rate = ingest(db, corpus, 0, args.ingest)
+        report["ingest"] = {"articles": args.ingest, "rows_per_s": round(rate)}
+        have = args.ingest
+        for size in sorted(args.size):
+            if size > have:
+                report.setdefault("bulk_fill_rows_per_s", []).append(round(bulk_fill(db, corpus, have, size - have)))
+                have = size
+            if args.export and size == args.export:
+                report[f"export_parquet_{size}"] = measure_export(data_dir, url)
+            analyze(db)
+            report[f"search_{size}"] = {sort: measure_search(db, corpus, args.queries, sort)
+                                        for sort in ("relevance", "newest")}
+            print(json.dumps(report, indent=2), file=sys.stderr)
+    finally:
+        db.dispose()
+        if schema and not args.data_dir:
+            import psycopg
+
+            with psycopg.connect(args.pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
