@@ -42,3 +42,13 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 def upgrade_if_needed(engine: Engine) -> None:
     if current_revision(engine) != head_revision():
         upgrade(engine)
+
+
+def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
+    """Downgrade to ``revision`` (``base`` drops everything); returns (before, after)."""
+    before = current_revision(engine)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+    return before, current_revision(engine)

@@ -1,0 +1,69 @@
+"""archive/db/migrations + session.py: the schema matches the models, migrations go both ways,
+SQLite runs in WAL with foreign keys on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from archive.db.migrate import current_revision, downgrade, head_revision, upgrade
+from archive.db.models import Base
+from archive.db.session import Database, open_database
+from tests.test_db_support import db, db_url  # noqa: F401
+
+
+
+
+def _include_name(name, type_, parent_names):  # noqa: ANN001, ANN202
+    prefix_skip = type_ == "table" and name and name.startswith("article_search")
+    return not (prefix_skip or name in {"search_vector", "title_vector", "ix_article_versions_search_vector",
+                                         "ix_article_versions_title_vector"})
+
+
+def test_schema_matches_models(db: Database) -> None:
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_name": _include_name, "compare_type": True})
+        assert compare_metadata(ctx, Base.metadata) == []
+
+
+def test_applied_on_first_use_and_at_head(db: Database) -> None:
+    assert current_revision(db.engine) == head_revision() == "0002"
+    names = set(inspect(db.engine).get_table_names())
+    assert {"sites", "crawls", "captures", "articles", "article_versions", "authors", "images"} <= names
+
+
+def test_downgrade_and_upgrade_again(db: Database) -> None:
+    assert downgrade(db.engine, "0001") == ("0002", "0001")
+    with db.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("article_versions")}
+    assert "search_vector" not in columns
+    assert upgrade(db.engine) == ("0001", "0002")
+    assert downgrade(db.engine, "base") == ("0002", None)
+    assert upgrade(db.engine) == (None, "0002")
+
+
+def test_search_objects_exist(db: Database) -> None:
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+            assert {"article_search", "article_search_ai", "article_search_ad", "article_search_au"} <= names
+        else:
+            indexes = {i["name"] for i in inspect(conn).get_indexes("article_versions")}
+            assert {"ix_article_versions_search_vector", "ix_article_versions_title_vector"} <= indexes
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    database = open_database(tmp_path)
+    with database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    database.dispose()
+    assert (tmp_path / "newsarchive.sqlite").exists()
+
+
+def test_include_name_in_env_skips_fts_shadow_tables() -> None:
+    source = (Path(__file__).resolve().parent.parent / "archive/db/migrations/env.py").read_text()
+    assert 'SEARCH_TABLE_PREFIX = "article_search"' in source and "include_name=include_name" in source
