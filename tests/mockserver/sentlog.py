@@ -3,7 +3,9 @@
 Why: tests of the WARC capture must compare the archived bytes with what was
 really on the wire (still gzip-compressed, chunk framing removed), not with
 what some client library decoded. One JSON line per response in
-``LOG_DIR/sent.jsonl``; the body bytes in ``LOG_DIR/bodies/<sha1>``.
+``LOG_DIR/sent.jsonl``; the body bytes in ``LOG_DIR/bodies/<sha1>``. Each line
+also holds the request's headers (``request_headers``, [name, value] pairs in
+the order received), so a test can see e.g. that If-None-Match was sent.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ class SentLog:
         self._lock = threading.Lock()
 
     def record(self, method: str, path: str, status: int,
-               headers: list[tuple[str, str]], body: bytes) -> None:
+               headers: list[tuple[str, str]], body: bytes,
+               request_headers: list[tuple[str, str]] | None = None) -> None:
         """Log one response; called before its last byte leaves, so clients never outrun it."""
         sha1 = hashlib.sha1(body).hexdigest()
         entry = {
@@ -37,6 +40,7 @@ class SentLog:
             "headers": [list(h) for h in headers],
             "body_length": len(body),
             "body_sha1": sha1,
+            "request_headers": [list(h) for h in request_headers or []],
         }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         with self._lock:

@@ -5,6 +5,8 @@ Run as ``python -m tests.mockserver.server --log-dir DIR``; it binds
 as the first stdout line, like Scrapy's tests/mockserver. Every response is
 logged by :class:`~tests.mockserver.sentlog.SentLog` before its last byte is
 written, so a test can compare what it archived with what was on the wire.
+Under ``/live/`` is a news site whose state changes between crawls (see
+live.py), driven by ``/_control/live/*``; ``/robots.txt`` names its sitemap.
 
 Why hand-written framing: the point of these paths is to reproduce exactly
 the bytes real news servers send (chunked gzip, double Content-Encoding,
@@ -30,6 +32,7 @@ import brotli
 
 from archive.demosite import demo_response
 from tests.mockserver import bodies
+from tests.mockserver.live import LiveResponse, LiveSite
 from tests.mockserver.sentlog import SentLog
 
 HTML = "text/html; charset=utf-8"
@@ -41,6 +44,7 @@ class MockHTTPServer(ThreadingHTTPServer):
     base_url: str
     log_dir: Path
     sent_log: SentLog
+    live: LiveSite
 
 
 class MockHandler(BaseHTTPRequestHandler):
@@ -61,7 +65,8 @@ class MockHandler(BaseHTTPRequestHandler):
         super().send_header(keyword, value)
 
     def _log(self, status: int, body: bytes) -> None:
-        self.server.sent_log.record(self.command, self.path, status, list(self._sent_headers), body)
+        self.server.sent_log.record(self.command, self.path, status, list(self._sent_headers), body,
+                                    request_headers=list(self.headers.items()))
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes = b"",
               *, chunked: bool = False) -> None:
@@ -71,6 +76,8 @@ class MockHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
+        elif status == 304:
+            pass  # no body, and Content-Length would describe the unsent representation
         else:
             self.send_header("Content-Length", str(len(body)))
         head_only = self.command == "HEAD"
@@ -101,7 +108,11 @@ class MockHandler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
         route = ROUTES.get(split.path)
-        if route is not None:
+        if split.path == "/live" or split.path.startswith("/live/"):
+            self._send_live(self.server.live.respond(self.command, self.path, self.headers, self.server.base_url))
+        elif split.path.startswith("/_control/"):
+            self._control()
+        elif route is not None:
             route(self, query)
         elif (m := re.fullmatch(r"/big/(\d+)\.html", split.path)) and 1 <= int(m[1]) <= bodies.BIG_PAGE_COUNT:
             self._html(200, bodies.big_page(int(m[1])))
@@ -113,14 +124,34 @@ class MockHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         body = self._read_request_body()
-        if urlsplit(self.path).path == "/post-echo":
+        if urlsplit(self.path).path.startswith("/_control/"):
+            self._control()
+        elif urlsplit(self.path).path == "/post-echo":
             ctype = self.headers.get("Content-Type", "application/octet-stream")
             self._send(200, [("Content-Type", ctype)], body)
         else:
             self._send(405, [("Allow", "GET, HEAD"), ("Content-Type", HTML)],
                        bodies.simple_page("405 Method Not Allowed", "<p>Only GET here.</p>"))
 
+    def _send_live(self, response: LiveResponse) -> None:
+        self._send(response.status, list(response.headers), response.body)
+
+    def _control(self) -> None:
+        """``/_control/live/*`` from 127.0.0.1 only (the server binds nowhere else, but say so)."""
+        if self.client_address[0] != "127.0.0.1":
+            self._send(403, [("Content-Type", "application/json")], b'{"error": "127.0.0.1 only"}')
+        elif urlsplit(self.path).path.startswith("/_control/live/"):
+            self._send_live(self.server.live.control(self.command, self.path, self.server.base_url))
+        else:
+            self._send(404, [("Content-Type", "application/json")], b'{"error": "unknown control"}')
+
     # -- cases ---------------------------------------------------------------
+    def robots(self, query: dict[str, str]) -> None:
+        """The demo site's robots.txt plus the live site's sitemap (and Crawl-delay if set)."""
+        page = demo_response("/robots.txt", self.server.base_url)
+        body = self.server.live.robots_txt(page.body, self.server.base_url)
+        self._send(page.status, list(page.headers), body)
+
     def gzip_article(self, query: dict[str, str]) -> None:
         self._send(200, [("Content-Type", HTML), ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")],
                    bodies.gzip_bytes(bodies.article_html()))
@@ -246,6 +277,7 @@ class MockHandler(BaseHTTPRequestHandler):
                 self._log(200, body[:written])
 
 ROUTES: dict[str, Route] = {
+    "/robots.txt": MockHandler.robots,
     "/gzip/article.html": MockHandler.gzip_article,
     "/br/article.html": MockHandler.br_article,
     "/chunked/article.html": MockHandler.chunked_article,
@@ -304,6 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     httpd.base_url = f"http://{host}:{port}"
     httpd.log_dir = args.log_dir
     httpd.sent_log = SentLog(args.log_dir)
+    httpd.live = LiveSite()
 
     def stop(signum: int, frame: object) -> None:
         # shutdown() blocks until serve_forever returns, so never call it on the serving thread
