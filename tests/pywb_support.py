@@ -7,11 +7,16 @@ venv (``python3 -m archive.pywb_env`` creates it). Tests that need it are marked
 
 from __future__ import annotations
 
+import functools
 import http.client
+import http.server
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -182,3 +187,55 @@ def html_exchange(url: str, title: str, when: datetime, body: bytes | None = Non
                           (b"Content-Length", str(len(body)).encode())],
         body=body, fetched_at=when,
     )
+
+
+class _RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with single byte ranges (replayweb.page reads a WACZ by ranges)."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "application/javascript", ".wacz": "application/wacz+zip"}
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def send_head(self):  # noqa: ANN201 - stdlib signature
+        path = self.translate_path(self.path)
+        match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
+        if not match or not os.path.isfile(path) or not (match[1] or match[2]):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start = int(match[1]) if match[1] else max(0, size - int(match[2]))
+        end = min(int(match[2]) if match[1] and match[2] else size - 1, size - 1)
+        with open(path, "rb") as stream:
+            stream.seek(start)
+            data = stream.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+class StaticServer:
+    """Serve ``directory`` on a free 127.0.0.1 port from a thread, until the block ends."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_RangeHandler, directory=str(directory))
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> StaticServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)

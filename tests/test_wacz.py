@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
+import importlib.util
 import io
 import json
+import os
+import shutil
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +22,12 @@ from archive.cli import main
 from archive.db import open_database
 from archive.replay import article_pages
 from archive.wacz import validate_wacz, wacz_venv_dir
-from tests.pywb_support import T0, crawl, html_exchange, write_warc
+from tests.pywb_support import T0, StaticServer, crawl, html_exchange, write_warc
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # the browser test skips
+    PlaywrightError = Exception  # type: ignore[misc,assignment]
 
 pytestmark = pytest.mark.skipif(
     not (wacz_venv_dir() / "bin" / "wacz").exists(),
@@ -152,3 +162,91 @@ def test_bad_options(crawled: Path, tmp_path: Path) -> None:
     assert bad_date.exit_code == 2 and "'soon' is not a date" in bad_date.output
     empty = runner.invoke(main, ["export-wacz", "--data-dir", str(tmp_path / "none"), "-o", str(tmp_path / "y.wacz")])
     assert empty.exit_code == 1 and "no WARC files in" in empty.output
+
+
+def _replaywebpage_dir() -> Path:
+    default = Path.home() / ".cache" / "newsarchive" / "replaywebpage" / "package"
+    return Path(os.environ.get("NEWSARCHIVE_RWP_DIR", default))
+
+
+def _browser_missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "Python playwright is not installed (pip install playwright)"
+    if not Path(CHROMIUM).exists():
+        return f"no {CHROMIUM} (apt-get install chromium)"
+    if not (_replaywebpage_dir() / "ui.js").exists():
+        return (f"no replayweb.page files in {_replaywebpage_dir()} "
+                "(npm pack replaywebpage there and untar it, or set NEWSARCHIVE_RWP_DIR)")
+    return None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
+_EMBED = """<!doctype html><html><head><meta charset="utf-8"><script src="./ui.js"></script></head>
+<body><replay-web-page style="display:block;height:700px" source="archive.wacz" replayBase="./replay/"{extra}>
+</replay-web-page></body></html>"""
+
+
+@pytest.mark.skipif(_browser_missing() is not None, reason=_browser_missing() or "")
+def test_replaywebpage_in_chromium_lists_pages_and_renders_an_article(crawled: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    site = tmp_path / "site"
+    (site / "replay").mkdir(parents=True)
+    shutil.copy(_replaywebpage_dir() / "ui.js", site / "ui.js")
+    shutil.copy(_replaywebpage_dir() / "sw.js", site / "replay" / "sw.js")
+    _export(crawled, site / "archive.wacz")
+    article = next(p for p in article_pages(crawled) if p.title and p.title.isascii())
+    (site / "index.html").write_text(_EMBED.format(extra=""), encoding="utf-8")
+    (site / "article.html").write_text(
+        _EMBED.format(extra=f' url="{html.escape(article.url)}" ts="{article.timestamp}" embed="replayonly"'),
+        encoding="utf-8")
+    with StaticServer(site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(server.base_url + "/index.html")
+            listing = _wait_for_frame(page, lambda f: "/replay/?" in f.url)
+            # The pages list (drawn lazily: only the first rows exist), with database titles.
+            titles = [p.title for p in article_pages(crawled)]
+            shown = _wait_for_texts(listing, titles, at_least=min(3, len(titles)))
+            assert f"{len(titles)} pages" in shown
+            page.goto(server.base_url + "/article.html")
+            replayed = _wait_for_frame(page, lambda f: f.url.endswith(f"mp_/{article.url}") and f.title())
+            assert replayed.title().startswith(article.title)  # the page's own <title>: "... – Site name"
+            assert article.title in replayed.inner_text("h1")
+        finally:
+            browser.close()
+
+
+# Every text node, shadow roots included (titles sit in a shadow root of their own,
+# which Playwright's text selectors do not reach).
+_DEEP_TEXT = """() => { const out = []; const walk = (node) => {
+  if (node.shadowRoot) walk(node.shadowRoot);
+  for (const child of node.childNodes) {
+    if (child.nodeType === 3) out.push(child.textContent.trim()); else walk(child);
+  } }; walk(document); return out.filter(Boolean).join("\\n"); }"""
+
+
+def _wait_for_texts(frame, texts: list, at_least: int, timeout: float = 60) -> str:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = frame.evaluate(_DEEP_TEXT)
+        if sum(1 for t in texts if t and t in shown) >= at_least or time.monotonic() > deadline:
+            assert sum(1 for t in texts if t and t in shown) >= at_least, shown[:2000]
+            return shown
+        frame.wait_for_timeout(250)
+
+
+def _wait_for_frame(page, accept, timeout: float = 60):  # noqa: ANN001, ANN202 - playwright types
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if accept(frame):
+                    return frame
+            except PlaywrightError:
+                continue  # a frame navigating away
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no matching frame in {[f.url for f in page.frames]}")
