@@ -224,12 +224,17 @@ class LiveSite:
                 status, after = _RETRY_FIRST[path]
                 return LiveResponse(status, (("Retry-After", after), ("Content-Type", HTML)),
                                     pages.simple("Try again later", f"<p>Retry after {after} seconds.</p>"))
-            return LiveResponse(200, (("Content-Type", HTML),), pages.simple("Welcome back", "<p>Thanks for waiting.</p>"))
+            return LiveResponse(200, (("Content-Type", HTML),),
+                                pages.simple("Welcome back", "<p>Thanks for waiting.</p>"))
         return None
 
     # -- /_control/live/... --------------------------------------------------
     def control(self, method: str, target: str, base: str) -> LiveResponse:
-        """``GET articles``; ``POST reset|publish?count=N|edit?slug=S|touch?slug=S|crawl-delay?seconds=N|etag?enabled=0|1``."""
+        """Answer ``/_control/live/NAME``; JSON, with ``error`` on 4xx.
+
+        ``GET articles``; ``POST reset``, ``publish?count=N`` (1..1000), ``edit?slug=S``,
+        ``touch?slug=S``, ``crawl-delay?seconds=N`` (0 removes it), ``etag?enabled=0|1``.
+        """
         split = urlsplit(target)
         name = split.path.removeprefix("/_control/live/")
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
@@ -254,7 +259,8 @@ class LiveSite:
         count = int(query.get("count", "1"))
         if not 1 <= count <= MAX_PUBLISH:
             raise ValueError(f"count must be 1..{MAX_PUBLISH}, got {count}")
-        return _json(200, {"articles": [_describe(a, base) for a in self.publish(count)]})
+        new = self.publish(count)[::-1]  # newest first, like every list here
+        return _json(200, {"articles": [_describe(a, base) for a in new]})
 
     def _c_edit(self, query: dict[str, str], base: str) -> LiveResponse:
         return self._one(self.edit(query.get("slug", "")), query, base)
