@@ -28,9 +28,8 @@ _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=30000",
-    "PRAGMA cache_size=-65536",  # 64 MiB
+    "PRAGMA cache_size=-32768",  # 32 MiB per connection
     "PRAGMA temp_store=MEMORY",
-    "PRAGMA mmap_size=268435456",
 )
 
 
