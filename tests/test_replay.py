@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -263,3 +263,12 @@ def test_start_page_escapes_titles_for_html_and_jinja() -> None:
     assert "&#123;&#123; 7*7 &#125;&#125;" in text
     assert 'href="/news/20240301080000/http://x.example/?a=1&amp;b=2"' in text
     assert "<h2>x&lt;y</h2>" in text
+
+
+def test_replay_address_from_a_capture_time() -> None:
+    from archive.replay import replay_address
+
+    when = datetime(2024, 3, 5, 11, 40, 0, tzinfo=timezone(timedelta(hours=4, minutes=30)))
+    assert replay_address("https://x.example/a?b=1", when, "http://127.0.0.1:8080/") == \
+        "http://127.0.0.1:8080/news/20240305071000/https://x.example/a?b=1"
+    assert replay_address("https://x.example/", "20240301080000") == "/news/20240301080000/https://x.example/"
