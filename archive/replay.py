@@ -391,6 +391,7 @@ class ReplayServer:
                 [str(pywb_command("wayback").with_name("python")), "-c", _WAYBACK_SHIM,
                  "-b", self.host, "-p", str(self.port)],
                 cwd=self.coll.root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop wayback ourselves
             )
         try:
             self._wait_ready(timeout)
