@@ -23,7 +23,7 @@ from archive.db.text import SEARCH_FOLD
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
 # Relevance is computed over at most this many of the newest matching versions.
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters)
     a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW)
+    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW, rank=filters.sort == "relevance")
     if filters.sort != "relevance" or not order:
         published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
         order = [published.nulls_last(), a.id.desc()]
@@ -102,13 +102,15 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters)
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
-             window: int | None = None):  # noqa: ANN201
+             window: int | None = None, rank: bool = False):  # noqa: ANN201
     """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
 
     The statement joins ``articles``, their latest ``article_versions`` and ``sites``.
     Text terms are matched in a candidate subquery; with ``window``, relevance is only
     computed for the ``window`` newest matching versions (see docs/database.md), which
-    keeps a common word fast at a million articles. Export passes no window.
+    keeps a common word fast at a million articles. Export passes no window. Without
+    ``rank`` no score is computed at all (BM25's document frequencies cost a full scan
+    of each term's posting list on SQLite).
     """
     a, av = Article, ArticleVersion
     stmt = select(*columns).join(av, av.id == a.latest_version_id).outerjoin(Site, Site.id == a.site_id)
@@ -119,7 +121,7 @@ def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, c
         if conds or other:
             window = None  # SQL filters would shrink a window: be exact instead
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
-        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window)
+        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank)
         conds.extend(more)
     return stmt.where(*conds), order
 
@@ -137,7 +139,7 @@ def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], lis
     return text_groups, negated, other
 
 
-def _compile_sqlite(stmt, text_groups, negated, other, window):  # noqa: ANN001, ANN202
+def _compile_sqlite(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -146,8 +148,9 @@ def _compile_sqlite(stmt, text_groups, negated, other, window):  # noqa: ANN001,
         if negated:
             match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
         fts = table("article_search", column("rowid"))
+        score = literal_column("bm25(article_search, 10.0, 3.0, 1.0)" if rank else "0")
         cand = (
-            select(fts.c.rowid.label("vid"), literal_column("bm25(article_search, 10.0, 3.0, 1.0)").label("score"))
+            select(fts.c.rowid.label("vid"), score.label("score"))
             .select_from(fts)
             .where(text("article_search MATCH :fts_match").bindparams(fts_match=match))
         )
@@ -155,7 +158,7 @@ def _compile_sqlite(stmt, text_groups, negated, other, window):  # noqa: ANN001,
             cand = cand.order_by(fts.c.rowid.desc()).limit(window)
         cand_sq = cand.subquery("cand")
         stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
-        order = [cand_sq.c.score.asc()]
+        order = [cand_sq.c.score.asc()] if rank else []
     elif negated:
         conds.append(not_(_sqlite_match(" OR ".join(fts5_phrase(t) for t in negated), "neg")))
     for i, group in enumerate(other):
@@ -175,20 +178,21 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
     return not_(cond) if term.negated else cond
 
 
-def _compile_postgresql(stmt, text_groups, negated, other, window):  # noqa: ANN001, ANN202
+def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
     if text_groups or negated:
         cv = ArticleVersion.__table__.alias("cv")
         text_conds, ranked = _pg_groups(text_groups + [(t,) for t in negated], "cv")
-        score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if ranked else literal_column("0")
+        rank = rank and bool(ranked)
+        score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if rank else literal_column("0")
         cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
         if window:
             cand = cand.order_by(cv.c.id.desc()).limit(window)
         cand_sq = cand.subquery("cand")
         stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
-        if ranked:
+        if rank:
             order = [cand_sq.c.score.desc()]
     other_conds, _ = _pg_groups(other, "article_versions")
     conds.extend(other_conds)
@@ -280,8 +284,11 @@ def make_snippet(body: str, words: list[str], width: int = 200) -> str:
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
-def _folded_with_index(text: str) -> tuple[str, list[int]]:
+def _folded_with_index(text: str) -> tuple[str, list[int] | range]:
     """``text`` folded and lower-cased, with the original position of every folded character."""
+    folded = text.translate(_FOLD_TABLE).casefold()
+    if len(folded) == len(text) and folded == text.casefold():  # nothing folded away: same positions
+        return folded, range(len(text))
     chars: list[str] = []
     index: list[int] = []
     for pos, char in enumerate(text):
