@@ -167,3 +167,12 @@ def test_reindex_rebuild_gives_same_rows(tmp_path: Path, second_db: Database) ->
     before = _snapshot(second_db)
     stats = reindex(second_db, data_dir, workers=1, rebuild=True)
     assert stats.skipped == 0 and _snapshot(second_db) == before
+
+
+def test_short_meta_refresh_is_a_redirect_not_an_article() -> None:
+    from archive.db.source import is_meta_redirect
+
+    assert is_meta_redirect(b'<head><meta http-equiv="refresh" content="0; url=/b"></head>')
+    assert is_meta_redirect(b"<META HTTP-EQUIV=Refresh CONTENT='5;URL=/b'>")
+    assert not is_meta_redirect(b'<meta http-equiv="refresh" content="300; url=/same">')  # live-blog reload
+    assert not is_meta_redirect(b'<meta http-equiv="refresh" content="60">')

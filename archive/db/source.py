@@ -7,6 +7,7 @@ derived from the bytes in the WARC, never from what the crawler held in memory.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,12 @@ from archive.extract.article import Article
 from archive.warc.reader import read_record
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
+# Like Scrapy's METAREFRESH_MAXDELAY: a page that refreshes sooner is a redirect, not an article.
+META_REFRESH_MAX_DELAY = 100
+_META_REFRESH = re.compile(
+    rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*(\d+(?:\.\d+)?)\s*[;,]\s*url""",
+    re.IGNORECASE,
+)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -42,14 +49,31 @@ def extract_record(path: str, offset: int, length: int, url: str) -> Extracted:
     try:
         from archive.extract import extract_article
 
-        record = read_record(Path(path), offset, length)
+        record = read_record(_current_path(Path(path)), offset, length)
         if record.rec_type != "response":
             return Extracted(error=f"{path}@{offset}: a {record.rec_type} record has no page to extract")
         body = record.decoded_payload(MAX_HTML_BYTES)
+        if is_meta_redirect(body):
+            return Extracted()  # the crawler followed it like a redirect; so does reindex
         headers = {name.lower(): value for name, value in record.http_headers}
         return Extracted(article=extract_article(body, url, headers))
     except ArchiveError as exc:
         return Extracted(error=f"{url}: {exc}")
+
+
+def is_meta_redirect(body: bytes) -> bool:
+    """A ``<meta http-equiv=refresh content="N; url=...">`` with N under the max delay."""
+    match = _META_REFRESH.search(body[:65536])
+    return match is not None and float(match.group(1)) < META_REFRESH_MAX_DELAY
+
+
+def _current_path(path: Path) -> Path:
+    """During a crawl the WARC being written is still ``NAME.open``; it gets its final name on rotation."""
+    if not path.exists():
+        open_path = path.with_name(path.name + ".open")
+        if open_path.exists():
+            return open_path
+    return path
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:

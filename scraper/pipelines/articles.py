@@ -101,6 +101,8 @@ class ArticlePipeline:
         self._count(result.outcome)
         if extracted.error:
             self._count("error")
+            if self.crawler and self.crawler.spider:
+                self.crawler.spider.logger.warning("article database: no article from %s", extracted.error)
         return item
 
     def close_spider(self, spider: Any = None) -> None:
