@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from archive.cli import main
-from archive.cli.common import archive_errors, data_dir_option
+from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ConfigError
 from scraper.extensions.progress import human_bytes
 from scraper.run import CrawlOptions, CrawlSummary, parse_setting_overrides, run_crawl
@@ -50,6 +50,7 @@ def _exit_status(summary: CrawlSummary) -> None:
 @main.command()
 @click.argument("urls", nargs=-1, required=True)
 @data_dir_option
+@db_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many HTML pages.")
 @click.option("--depth", type=click.IntRange(min=0), help="Follow links this many hops from the seeds.")
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Also follow links to this domain (repeatable).")
@@ -61,6 +62,7 @@ def _exit_status(summary: CrawlSummary) -> None:
 def crawl(
     urls: tuple[str, ...],
     data_dir: Path,
+    db_url: str | None,
     max_pages: int | None,
     depth: int | None,
     allow_domains: tuple[str, ...],
@@ -80,6 +82,7 @@ def crawl(
         max_warc_size=_parse_size(max_warc_size),
         allow_private=allow_private,
         rich_progress=sys.stderr.isatty(),
+        db_url=db_url,
         overrides=parse_setting_overrides(list(settings)),
     )
     summary = run_crawl(options)
@@ -89,9 +92,10 @@ def crawl(
 
 @main.command()
 @data_dir_option
+@db_option
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port for the demo site (0: any free port).")
 @archive_errors
-def demo(data_dir: Path, port: int) -> None:
+def demo(data_dir: Path, db_url: str | None, port: int) -> None:
     """Serve a bundled sample news site on 127.0.0.1 and archive it (works offline)."""
     from archive.demosite import serve_demo_site
 
@@ -101,6 +105,7 @@ def demo(data_dir: Path, port: int) -> None:
             seeds=[server.url],
             data_dir=data_dir,
             rich_progress=sys.stderr.isatty(),
+            db_url=db_url,
             # The demo site answers in milliseconds; no need to wait between requests.
             overrides={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"},
         )

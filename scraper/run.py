@@ -36,6 +36,7 @@ class CrawlOptions:
     max_warc_size: int = 1_000_000_000
     allow_private: bool = False
     rich_progress: bool = False
+    db_url: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
 
 
@@ -103,6 +104,8 @@ def build_settings(options: CrawlOptions) -> Settings:
         "ARCHIVE_PROGRESS_RICH": options.rich_progress,
         "USER_AGENT": config.user_agent,
     }
+    if options.db_url:
+        cmdline["ARCHIVE_DB_URL"] = options.db_url
     if options.rich_progress:
         cmdline["LOG_LEVEL"] = "WARNING"
     if options.max_pages:

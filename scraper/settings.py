@@ -55,6 +55,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.downloadermiddlewares.warc_capture.WarcCaptureMiddleware": 950,
 }
 
+ITEM_PIPELINES = {
+    # Extract each captured HTML page (read back from its WARC) and store it.
+    "scraper.pipelines.articles.ArticlePipeline": 400,
+}
+
 EXTENSIONS = {
     "scraper.extensions.progress.CrawlProgress": 500,
 }
@@ -68,6 +73,9 @@ ARCHIVE_IS_PART_OF = "newsarchive"
 ARCHIVE_MAX_RESPONSE_SIZE = 50 * 1024 * 1024
 ARCHIVE_MAX_DOWNLOAD_TIME = 120.0
 ARCHIVE_ALLOW_PRIVATE = False
+ARCHIVE_DB_ENABLED = True
+ARCHIVE_DB_URL = None  # None: SQLite in ARCHIVE_DATA_DIR (or NEWSARCHIVE_DB)
+ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
 ARCHIVE_PROGRESS_ENABLED = True
 ARCHIVE_PROGRESS_INTERVAL = 5.0
 ARCHIVE_PROGRESS_RICH = False
