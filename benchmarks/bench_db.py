@@ -116,7 +116,7 @@ def bulk_fill(db: Database, corpus: Corpus, start: int, count: int) -> float:
     if db.dialect == "postgresql":  # bulk-load practice: build the GIN indexes once, after the load
         with db.engine.begin() as conn:
             for name in gin:
-                conn.execute(text(f"DROP INDEX {name}"))
+                conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
     for chunk in range(0, count, 10_000):
         arts, vers = [], []
         for k in range(min(10_000, count - chunk)):
@@ -224,6 +224,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--data-dir", type=Path, help="Keep the database here (default: a temp dir).")
+    parser.add_argument("--pg-schema", help="Use (and keep) this PostgreSQL schema; default: a new one, dropped.")
     parser.add_argument("--ingest", type=int, default=100_000, help="Articles through the Ingestor.")
     parser.add_argument("--size", type=int, nargs="+", default=[100_000], help="Corpus sizes to search at.")
     parser.add_argument("--queries", type=int, default=200)
@@ -235,9 +236,9 @@ def main() -> None:
     if args.engine == "postgresql":
         import psycopg
 
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        schema = args.pg_schema or f"bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(args.pg_url.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         url = f"{args.pg_url}?options=-csearch_path%3D{schema}"
     db = open_database(data_dir, url)
     corpus = Corpus()
@@ -261,7 +262,7 @@ def main() -> None:
             print(json.dumps(report, indent=2), file=sys.stderr)
     finally:
         db.dispose()
-        if schema and not args.data_dir:
+        if schema and not args.pg_schema:
             import psycopg
 
             with psycopg.connect(args.pg_url.replace("+psycopg", ""), autocommit=True) as conn:
