@@ -111,7 +111,8 @@ def build_settings(options: CrawlOptions) -> Settings:
     if options.max_pages:
         cmdline["CLOSESPIDER_ITEMCOUNT"] = options.max_pages
     if options.depth is not None:
-        cmdline["DEPTH_LIMIT"] = options.depth
+        cmdline["DEPTH_LIMIT"] = options.depth  # Scrapy reads 0 as "no limit" ...
+        cmdline["ARCHIVE_DEPTH"] = options.depth  # ... so the spider handles 0 itself
     settings.setdict(cmdline, priority="cmdline")
     settings.setdict(options.overrides, priority="cmdline")
     return settings

@@ -22,10 +22,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10  # redirect and meta-refresh loops end here (and at the dupefilter)
 
 # Safety: only http(s); no telnet console; bounded downloads.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy >= 2.19 opens an HTTP control port otherwise
 DOWNLOAD_TIMEOUT = 60
 # Hard cap, also applied by HttpCompressionMiddleware to the *decompressed* size, so a
 # decompression bomb is never inflated past it. ARCHIVE_MAX_RESPONSE_SIZE (below) is
@@ -76,6 +78,9 @@ ARCHIVE_ALLOW_PRIVATE = False
 ARCHIVE_DB_ENABLED = True
 ARCHIVE_DB_URL = None  # None: SQLite in ARCHIVE_DATA_DIR (or NEWSARCHIVE_DB)
 ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
+ARCHIVE_FRONTIER_ENABLED = True  # seen-URL state and resumable frontier in the database
+ARCHIVE_FRONTIER_FLUSH_INTERVAL = 2.0
+ARCHIVE_DEPTH = -1  # set by --depth; 0 means the seeds only
 ARCHIVE_PROGRESS_ENABLED = True
 ARCHIVE_PROGRESS_INTERVAL = 5.0
 ARCHIVE_PROGRESS_RICH = False

@@ -205,3 +205,106 @@ class Image(Base):
     src: Mapped[Url]
     caption: Mapped[str | None] = mapped_column(Text)
     credit: Mapped[str | None] = mapped_column(Text)
+
+
+# -- Following sites over time: watched sites, their frontier, schedules -----------------
+
+
+class WatchedSite(Base):
+    """A site an archivist follows: where to start and how to discover its articles.
+
+    ``newsarchive site add`` creates one; an ad-hoc ``crawl URL`` creates one too
+    (``adhoc``), so that its frontier can be resumed.
+    """
+
+    __tablename__ = "watched_sites"
+
+    id: Mapped[IntPk]
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[Url]
+    feeds: Mapped[JsonList] = mapped_column(default=list)
+    sitemaps: Mapped[JsonList] = mapped_column(default=list)
+    sections: Mapped[JsonList] = mapped_column(default=list)
+    allow: Mapped[JsonList] = mapped_column(default=list)
+    deny: Mapped[JsonList] = mapped_column(default=list)
+    adhoc: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[Timestamp]
+    last_crawl_started: Mapped[dt.datetime | None]
+    last_crawl_finished: Mapped[dt.datetime | None]
+
+
+class UrlState(Base):
+    """The crawl frontier and seen-URL state of one watched site, one row per URL.
+
+    ``queued`` rows were discovered but not fetched yet (or were in flight when a crawl
+    was killed): the next run fetches them first. ``fetched`` rows carry what a
+    conditional GET and a revisit record need (validators, digest, the record that
+    holds the payload) and when the URL is due again (``next_due``; NULL = only when a
+    feed or sitemap announces a change).
+    """
+
+    __tablename__ = "url_states"
+    __table_args__ = (
+        UniqueConstraint("watched_site_id", "url_key", name="uq_url_states_site_url"),
+        Index("ix_url_states_site_status", "watched_site_id", "status"),
+        Index("ix_url_states_site_due", "watched_site_id", "next_due"),
+    )
+
+    id: Mapped[IntPk]
+    watched_site_id: Mapped[int] = mapped_column(ForeignKey("watched_sites.id", ondelete="CASCADE"))
+    url: Mapped[Url]
+    url_key: Mapped[Sha]
+    kind: Mapped[str] = mapped_column(String(16), default="page")
+    depth: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    discovered_at: Mapped[Timestamp]
+    last_fetched: Mapped[dt.datetime | None]
+    fetch_count: Mapped[int] = mapped_column(default=0)
+    last_status: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(64))
+    record_id: Mapped[str | None]
+    warc_date: Mapped[str | None] = mapped_column(String(40))
+    target_uri: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[dt.datetime | None]
+    announced_at: Mapped[dt.datetime | None]  # newest lastmod/updated a feed or sitemap gave
+    next_due: Mapped[dt.datetime | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+
+
+class Schedule(Base):
+    """When a watched site is crawled: every N seconds or by a cron expression."""
+
+    __tablename__ = "schedules"
+
+    id: Mapped[IntPk]
+    watched_site_id: Mapped[int] = mapped_column(
+        ForeignKey("watched_sites.id", ondelete="CASCADE"), unique=True
+    )
+    every_seconds: Mapped[int | None]
+    cron: Mapped[str | None] = mapped_column(String(100))
+    next_run: Mapped[Timestamp] = mapped_column(index=True)
+    created_at: Mapped[Timestamp]
+
+
+class ScheduleRun(Base):
+    """One crawl started by the scheduler, with its outcome and counts."""
+
+    __tablename__ = "schedule_runs"
+
+    id: Mapped[IntPk]
+    watched_site_id: Mapped[int] = mapped_column(
+        ForeignKey("watched_sites.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[Timestamp]
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    pid: Mapped[int | None]
+    exit_code: Mapped[int | None]
+    pages: Mapped[int] = mapped_column(default=0)
+    responses: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    log_path: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)

@@ -26,13 +26,18 @@ from scrapy.utils.defer import deferred_from_coro
 from archive import __version__
 from archive.errors import WarcWriteError
 from archive.warc.recover import recover_directory
-from archive.warc.records import Exchange, Truncation
+from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
 from archive.warc.writer import WarcWriter, WriterOptions
 from scraper.signals import decompression_capped
 
 logger = logging.getLogger(__name__)
 
 META_LOCATION = "warc_location"
+META_REVISIT_OF = "warc_revisit_of"
+META_WARC_DATE = "warc_date"
+#: Set by the spider: the earlier capture of this URL (a ``RevisitTarget``), so an
+#: unchanged payload or a 304 is written as a revisit record instead of a full copy.
+META_PREVIOUS = "archive_previous"
 _META_STARTED = "_archive_started"
 _META_RECEIVED = "_archive_received"
 _META_CUT = "_archive_cut"
@@ -134,12 +139,17 @@ class WarcCaptureMiddleware:
         if self.failed or self.writer is None:
             raise IgnoreRequest("WARC writing failed earlier; nothing more is fetched")
         exchange = self._exchange(request, response)
+        revisit_of = self._unchanged_since(request, exchange)
         try:
-            location = self.writer.write_exchange(exchange)
+            location = self.writer.write_exchange(exchange, revisit_of)
         except WarcWriteError as exc:
             self._stop_on_write_error(exc)
             raise IgnoreRequest(str(exc)) from exc
         request.meta[META_LOCATION] = location.response
+        request.meta[META_WARC_DATE] = warc_date(exchange.fetched_at)
+        if revisit_of is not None:
+            request.meta[META_REVISIT_OF] = revisit_of.record_id
+            self.stats.inc_value("archive/revisits")
         self.stats.inc_value("archive/records", 2)
         self.stats.inc_value("archive/payload_bytes", len(exchange.body))
         if exchange.truncated:
@@ -162,6 +172,18 @@ class WarcCaptureMiddleware:
             self._stop_on_write_error(exc)
 
     # -- helpers ----------------------------------------------------------------------
+
+    @staticmethod
+    def _unchanged_since(request: Request, exchange: Exchange) -> RevisitTarget | None:
+        """The earlier capture this response repeats: a 304, or the same payload digest."""
+        previous: RevisitTarget | None = request.meta.get(META_PREVIOUS)
+        if previous is None or exchange.truncated:
+            return None
+        if exchange.status == 304:
+            return previous
+        if exchange.status == 200 and sha1_digest(exchange.body) == previous.payload_digest:
+            return previous
+        return None
 
     def _exchange(self, request: Request, response: Response) -> Exchange:
         truncated: Truncation | None = request.meta.get(_META_CUT)

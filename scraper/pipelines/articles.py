@@ -88,9 +88,13 @@ class ArticlePipeline:
         capture = CaptureInfo(
             url=url, fetched_at=item.get("fetched_at") or _now(), location=location, status=item.get("status"),
             mime_type=(item.get("mime_type") or "").split(";")[0].strip() or None, crawl_id=self.crawl_id,
+            revisit_of=item.get("revisit_of"),
         )
-        extracted = await self._wait(self._extractors.submit(extract_record, str(path), location.offset,
-                                                              location.length, url))
+        if capture.revisit_of:  # same payload as an earlier capture: nothing new to extract
+            extracted = Extracted()
+        else:
+            extracted = await self._wait(self._extractors.submit(extract_record, str(path), location.offset,
+                                                                  location.length, url))
         try:
             result = await self._wait(self._writer.submit(self._store, capture, extracted))
         except ArchiveError as exc:

@@ -1,9 +1,12 @@
-"""The ``news`` spider: start from seeds, follow in-scope links, capture everything.
+"""The ``news`` spider: seeds, feeds, sitemaps, sections and links, captured to WARC.
 
 Every response is archived by the capture middleware before it reaches this spider;
-the spider decides what to fetch next and yields one item per captured HTML page for
-the database pipeline. Page requisites (images, stylesheets, scripts) are fetched from
-any public host, because replay needs them, but never followed further.
+the spider decides what to fetch next (through ``CrawlState``: scope, traps, what is
+due) and yields one item per captured HTML page for the database pipeline.
+
+``crawl URL...`` runs it in full mode (everything reachable); ``crawl NAME`` runs it
+incrementally for a watched site: feeds, sitemaps and sections are polled, and only
+new, announced-as-changed or due articles are fetched, with conditional GET.
 """
 
 from __future__ import annotations
@@ -13,14 +16,28 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import task
 from twisted.python.failure import Failure
 
+from archive.db.frontier import FetchResult
+from archive.discovery import (
+    DiscoveryError,
+    candidate_sitemap_urls,
+    find_feed_links,
+    find_pagination_links,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 from archive.netpolicy import ALLOWED_SCHEMES
-from archive.scope import Scope
-from scraper.downloadermiddlewares.warc_capture import META_LOCATION
+from scraper.crawlstate import CrawlState
+from scraper.downloadermiddlewares.warc_capture import META_LOCATION, META_REVISIT_OF, META_WARC_DATE
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +49,7 @@ _REQUISITES = (
     "video::attr(poster)",
 )
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+_PAGE_KINDS = ("seed", "section", "page", "article")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -42,66 +60,282 @@ def _as_list(value: Any) -> list[str]:
     return list(value)
 
 
+def _is_html(response: Response) -> bool:
+    content_type = response.headers.get(b"Content-Type", b"").lower()
+    return any(t in content_type for t in _HTML_TYPES)
+
+
 class NewsSpider(Spider):
     name = "news"
+    handle_httpstatus_list = [304]
 
-    def __init__(
-        self,
-        url: str | list[str] | None = None,
-        allow_domain: str | list[str] | None = None,
-        requisites: bool | str = True,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, url: str | list[str] | None = None, site: str | None = None,
+                 allow_domain: str | list[str] | None = None, requisites: bool | str = True,
+                 resume: bool | str = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.seeds = _as_list(url)
-        if not self.seeds:
-            raise ValueError("the news spider needs -a url=https://... (comma-separated for several)")
-        self.scope = Scope.for_seeds(self.seeds, _as_list(allow_domain))
+        self.site_name = site
+        if not self.seeds and not site:
+            raise ValueError("the news spider needs -a url=https://... (comma-separated) or -a site=NAME")
+        self.allow_domains = _as_list(allow_domain)
         self.fetch_requisites = str(requisites).lower() not in ("0", "false", "no")
+        self.resume = str(resume).lower() in ("1", "true", "yes")
         self.link_extractor = LinkExtractor()
         self.failures: list[str] = []
+        self.state: CrawlState | None = None
+        self.seeds_only = False
+        self._flusher: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
+        return spider
+
+    # -- start -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        self.state = CrawlState.open(self.settings, self.seeds, self.site_name, self.allow_domains, self.resume)
+        self.seeds = self.state.seeds
+        self.seeds_only = self.settings.getint("ARCHIVE_DEPTH", -1) == 0
+        self._flusher = task.LoopingCall(self.state.flush)
+        self._flusher.start(self.settings.getfloat("ARCHIVE_FRONTIER_FLUSH_INTERVAL", 2.0), now=False)
+        site = self.state.site
         for seed in self.seeds:
-            yield Request(seed, callback=self.parse, errback=self.on_error, meta={"seed": True})
+            yield self._request(seed, "seed", seed=True)
+        if self.seeds_only:
+            return
+        if site is not None and site.sections:
+            for section in site.sections:
+                yield self._request(section, "section")
+        feeds = site.feeds if site else []
+        sitemaps = site.sitemaps if site else []
+        for feed in feeds:
+            yield self._request(feed, "feed")
+        for sitemap in sitemaps or candidate_sitemap_urls(self.seeds[0])[:1]:
+            yield self._request(sitemap, "sitemap")
+        for info in self.state.start_urls():
+            request = self._request(info.url, info.kind)
+            if request is not None:
+                yield request
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _request(self, url: str, kind: str, *, priority: int = 0, seed: bool = False) -> Request | None:
+        assert self.state is not None
+        canonical = url if seed else self.state.canonical(url)
+        if canonical is None:
+            return None
+        if self.state.frontier is not None and kind in ("seed", "section", "feed", "sitemap"):
+            self.state.frontier.discover(self.state.canonical(canonical) or canonical, kind)
+        if not seed:
+            reason = self.state.trap(canonical)
+            if reason:
+                self.crawler.stats.inc_value("archive/trap_refused")
+                logger.info("Not fetching %s: %s", canonical, reason)
+                return None
+        info = self.state.frontier.get(canonical) if self.state.frontier else None
+        callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap,
+                    "requisite": self.parse_requisite}.get(kind, self.parse)
+        meta: dict[str, Any] = {"archive_kind": kind}
+        previous = self.state.revisit_target(info)
+        if previous is not None:
+            meta["archive_previous"] = previous
+        return Request(canonical, callback=callback, errback=self.on_error, priority=priority, meta=meta,
+                       headers=self.state.conditional_headers(info))
+
+    def _follow(self, url: str, kind: str, depth_ok: bool = True, **known: Any) -> Request | None:
+        """Discover ``url`` in the frontier and request it when this run wants it."""
+        assert self.state is not None
+        canonical = self.state.canonical(url)
+        if canonical is None or not depth_ok:
+            return None
+        if self.state.frontier is None:
+            return self._request(canonical, kind)
+        info, new = self.state.frontier.discover(canonical, kind, **known)
+        if not self.state.wanted(info, new):
+            return None
+        return self._request(canonical, info.kind if kind == "page" else kind)
+
+    # -- callbacks -----------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[Request | dict[str, Any]]:
-        content_type = response.headers.get(b"Content-Type", b"").lower()
-        is_html = any(t in content_type for t in _HTML_TYPES)
-        location = response.meta.get(META_LOCATION)
-        if location is not None and is_html:
-            yield {
-                "url": response.url,
-                "status": response.status,
-                "mime_type": content_type.split(b";")[0].decode("latin-1") or None,
-                "fetched_at": datetime.now(timezone.utc),
-                "location": location,
-                "target_uri": response.url,
-            }
-        if not (is_html and isinstance(response, TextResponse)):
+        kind = response.meta.get("archive_kind", "page")
+        self._record(response)
+        item = self._item(response)
+        if item is not None:
+            yield item
+        if self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
             return
+        new_links = 0
         for link in self.link_extractor.extract_links(response):
-            if self.scope.contains(link.url):
-                yield Request(link.url, callback=self.parse, errback=self.on_error)
+            if self.state and self.state.in_scope(link.url):
+                request = self._follow(link.url, "page")
+                if request is not None:
+                    new_links += 1
+                    yield request
             elif link.url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
                 logger.info("Not following %s: only http and https are fetched", link.url)
-        if self.fetch_requisites:
+        if kind in ("seed", "section"):
+            yield from self._discover_feeds(response)
+        if kind in ("seed", "section") or new_links:
+            for url in find_pagination_links(response.body, response.url):
+                if self.state and self.state.in_scope(url):
+                    request = self._follow(url, "page")
+                    if request is not None:
+                        yield request
+        if self.fetch_requisites and response.status == 200:
             yield from self._requisites(response)
+
+    def _discover_feeds(self, response: Response) -> Iterator[Request]:
+        assert self.state is not None
+        found = [link.url for link in find_feed_links(response.body, response.url) if not link.is_comments]
+        if self.state.site is not None:
+            found = [url for url in found if url not in self.state.site.feeds]
+        if found:
+            self.state.remember(feeds=found)
+        for url in found:
+            request = self._follow(url, "feed")
+            if request is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        self._record(response)
+        if response.status != 200:
+            return
+        try:
+            entries = parse_feed(response.body, response.url)
+        except DiscoveryError as exc:
+            logger.warning("Feed %s not parsed: %s", response.url, exc)
+            return
+        self.crawler.stats.inc_value("archive/feed_entries", len(entries))
+        for entry in entries:
+            if self.state and self.state.in_scope(entry.url):
+                request = self._follow(entry.url, "article", published=entry.published,
+                                       announced=entry.updated or entry.published, title=entry.title,
+                                       language=entry.language)
+                if request is not None:
+                    yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self._record(response)
+        if response.status != 200:
+            return
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except DiscoveryError as exc:
+            logger.warning("Sitemap %s not parsed: %s", response.url, exc)
+            return
+        for child in sitemap.children:
+            request = self._follow(child.url, "sitemap", announced=child.lastmod)
+            if request is not None:
+                yield request
+        self.crawler.stats.inc_value("archive/sitemap_urls", len(sitemap.urls))
+        newest_first = sorted(sitemap.urls, key=lambda u: u.freshness or datetime.min.replace(tzinfo=timezone.utc),
+                              reverse=True)
+        for rank, entry in enumerate(newest_first):
+            if self.state and self.state.in_scope(entry.url):
+                request = self._follow(entry.url, "article", published=entry.news_publication_date,
+                                       announced=entry.lastmod, title=entry.news_title,
+                                       language=entry.news_language)
+                if request is not None:
+                    request.priority = max(0, 100 - rank)  # newest news first
+                    yield request
+
+    def parse_requisite(self, response: Response) -> Iterator[Any]:
+        self._record(response)
+        return iter(())  # archived by the capture middleware; nothing to follow
 
     def _requisites(self, response: TextResponse) -> Iterator[Request]:
         for selector in _REQUISITES:
             for src in response.css(selector).getall():
                 url = response.urljoin(src.strip())
                 if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
-                    yield Request(url, callback=self.parse_requisite, errback=self.on_error, priority=1)
+                    request = self._follow(url, "requisite")
+                    if request is not None:
+                        request.priority = 1
+                        yield request
 
-    def parse_requisite(self, response: Response) -> Iterator[dict[str, Any]]:
-        return iter(())  # archived by the capture middleware; nothing to follow
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def _record(self, response: Response) -> None:
+        if self.state is None or self.state.frontier is None:
+            return
+        location = response.meta.get(META_LOCATION)
+        revisit_of = response.meta.get(META_REVISIT_OF)
+        result = FetchResult(
+            status=response.status,
+            etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+            payload_digest=location.payload_digest if location else None,
+            record_id=location.record_id if location else None,
+            warc_date=response.meta.get(META_WARC_DATE),
+            target_uri=response.url,
+            unchanged=bool(revisit_of),
+        )
+        for url in {*response.meta.get("redirect_urls", []), response.request.url, response.url}:
+            canonical = self.state.canonical(url)
+            if canonical:
+                self.state.record(canonical, result)
+
+    def _item(self, response: Response) -> dict[str, Any] | None:
+        location = response.meta.get(META_LOCATION)
+        revisit_of = response.meta.get(META_REVISIT_OF)
+        if location is None or not (_is_html(response) or revisit_of):
+            return None
+        content_type = response.headers.get(b"Content-Type", b"text/html").lower()
+        return {
+            "url": response.url,
+            "status": response.status,
+            "mime_type": content_type.split(b";")[0].decode("latin-1") or "text/html",
+            "fetched_at": datetime.now(timezone.utc),
+            "location": location,
+            "target_uri": response.url,
+            "revisit_of": revisit_of,
+        }
+
+    def _robots_seen(self, response: Response, request: Request, spider: Spider) -> None:
+        """robots.txt is fetched by RobotsTxtMiddleware; read its Sitemap: lines here."""
+        if not request.url.endswith("/robots.txt") or response.status != 200 or self.state is None:
+            return
+        try:
+            text = response.body.decode("utf-8", "replace")
+        except AttributeError:
+            return
+        found = sitemaps_from_robots(text, response.url)
+        known = set(self.state.site.sitemaps) if self.state.site else set()
+        new = [url for url in found if url not in known and self.state.in_scope(url)]
+        if not new:
+            return
+        self.state.remember(sitemaps=new)
+        for url in new:
+            follow = self._follow(url, "sitemap")
+            if follow is not None:
+                self.crawler.engine.crawl(follow)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(HttpError):
+            response = failure.value.response
+            self._record(response)
+            self.crawler.stats.inc_value(f"archive/http_status/{response.status}")
+            return
         message = failure.getErrorMessage() or failure.type.__name__
+        if failure.check(IgnoreRequest):
+            logger.info("Ignored %s: %s", url, message)
+            return
         self.failures.append(f"{url}: {message}")
         self.crawler.stats.inc_value("archive/failed_requests")
         logger.warning("Failed %s: %s", url, message)
+        if self.state is not None and self.state.frontier is not None and request is not None:
+            canonical = self.state.canonical(url)
+            if canonical:
+                self.state.frontier.record_failure(canonical)
+
+    def _closed(self, spider: Spider, reason: str) -> None:
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
+        if self.state is not None:
+            self.state.close()
