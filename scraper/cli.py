@@ -6,6 +6,8 @@ same group, and ``pyproject.toml`` points the ``newsarchive`` script at this mod
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
 from pathlib import Path
 
@@ -13,9 +15,15 @@ import click
 
 from archive.cli import main
 from archive.cli.common import archive_errors, data_dir_option, db_option
-from archive.errors import ConfigError
+from archive.errors import ArchiveError, ConfigError
 from scraper.extensions.progress import human_bytes
-from scraper.run import CrawlOptions, CrawlSummary, parse_setting_overrides, run_crawl
+from scraper.run import (
+    CrawlOptions,
+    CrawlSummary,
+    looks_like_site_name,
+    parse_setting_overrides,
+    run_crawl,
+)
 
 
 def _parse_size(text: str) -> int:
@@ -58,6 +66,8 @@ def _exit_status(summary: CrawlSummary) -> None:
 @click.option("--max-warc-size", default="1G", show_default=True, help="Rotate WARC files at this size (e.g. 500M).")
 @click.option("--allow-private", is_flag=True, help="Allow links and redirects to private/loopback addresses.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or ARCHIVE_* setting.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted crawl: skip what it already fetched.")
+@click.option("--summary-file", type=click.Path(path_type=Path), hidden=True)
 @archive_errors
 def crawl(
     urls: tuple[str, ...],
@@ -70,10 +80,20 @@ def crawl(
     max_warc_size: str,
     allow_private: bool,
     settings: tuple[str, ...],
+    resume: bool,
+    summary_file: Path | None,
 ) -> None:
-    """Archive news sites starting from URLS into WARC files under the data dir."""
+    """Archive news sites from URLS, or the watched site NAME, into WARC files.
+
+    With URLs, everything reachable within scope is fetched. With the NAME of a site
+    added by `newsarchive site add`, the crawl is incremental: feeds, sitemaps and
+    sections are polled, and only new, changed or due articles are fetched.
+    """
+    site = urls[0] if len(urls) == 1 and looks_like_site_name(urls[0]) else None
     options = CrawlOptions(
-        seeds=list(urls),
+        seeds=[] if site else list(urls),
+        site=site,
+        resume=resume,
         data_dir=data_dir,
         max_pages=max_pages,
         depth=depth,
@@ -85,9 +105,29 @@ def crawl(
         db_url=db_url,
         overrides=parse_setting_overrides(list(settings)),
     )
-    summary = run_crawl(options)
+    try:
+        summary = run_crawl(options)
+    except ArchiveError as exc:
+        _write_summary(summary_file, None, str(exc))
+        raise
     print_summary(summary, data_dir)
-    _exit_status(summary)
+    try:
+        _exit_status(summary)
+    except click.ClickException as exc:
+        _write_summary(summary_file, summary, exc.message)
+        raise
+    _write_summary(summary_file, summary, None)
+
+
+def _write_summary(path: Path | None, summary: CrawlSummary | None, message: str | None) -> None:
+    """For the scheduler: the run's counts as JSON."""
+    if path is None:
+        return
+    data: dict[str, object] = {"message": message}
+    if summary is not None:
+        data.update(pages=summary.pages, responses=summary.responses, errors=summary.errors,
+                    finish_reason=summary.finish_reason)
+    path.write_text(json.dumps(data))
 
 
 @main.command()
@@ -116,6 +156,24 @@ def demo(data_dir: Path, db_url: str | None, port: int) -> None:
     click.echo(f"  newsarchive check {data_dir / 'warcs'}")
     click.echo(f"  newsarchive search kabul --data-dir {data_dir}")
     click.echo(f"  newsarchive stats --data-dir {data_dir}")
+
+
+
+@main.command()
+@data_dir_option
+@db_option
+@click.option("--interval", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between checks for due schedules.")
+@click.option("--once", is_flag=True, help="Start what is due now, wait for it, and exit.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Passed to every crawl.")
+@archive_errors
+def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, settings: tuple[str, ...]) -> None:
+    """Run scheduled crawls until stopped (Ctrl-C): one crawl per site at a time."""
+    from scraper.scheduler import Scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [scheduler] %(message)s")
+    crawl_args = [arg for pair in settings for arg in ("-s", pair)]
+    Scheduler(data_dir, db_url, interval, crawl_args).run(once=once)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ Twisted's reactor cannot be restarted inside one process.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +40,8 @@ class CrawlOptions:
     allow_private: bool = False
     rich_progress: bool = False
     db_url: str | None = None
+    site: str | None = None  # a watched site's name: incremental crawl
+    resume: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
 
 
@@ -118,16 +123,57 @@ def build_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
+def looks_like_site_name(argument: str) -> bool:
+    return "://" not in argument
+
+
+@contextlib.contextmanager
+def site_lock(data_dir: Path, name: str) -> Iterator[None]:
+    """Never two crawls of one site at once (the lock dies with its process)."""
+    locks = Path(data_dir) / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    with open(locks / f"{safe}.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConfigError(f"site {name!r} is being crawled by another process; try again later") from exc
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+
+
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
+    if options.site:
+        from archive.db.session import open_database
+        from archive.db.sites import find_site
+
+        prepare_data_dir(options.data_dir)
+        db = open_database(options.data_dir, options.db_url)
+        known = find_site(db, options.site)
+        db.dispose()
+        if known is None:
+            raise ConfigError(
+                f"not a URL, nor the name of a site: {options.site!r} "
+                "(expected https://example.org/ or a name from `newsarchive site list`)"
+            )
+        with site_lock(options.data_dir, options.site):
+            return _run(options, {"site": options.site})
     seeds = [validate_seed(seed) for seed in options.seeds]
     if not seeds:
         raise ConfigError("no URL to crawl")
     prepare_data_dir(options.data_dir)
+    return _run(options, {"url": seeds})
+
+
+def _run(options: CrawlOptions, spider_args: dict[str, Any]) -> CrawlSummary:
     settings = build_settings(options)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
-    process.crawl(crawler, url=seeds, allow_domain=options.allow_domains)
+    process.crawl(crawler, allow_domain=options.allow_domains, resume=options.resume, **spider_args)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = progress_counts(stats)

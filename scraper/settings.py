@@ -55,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     # and the raw response before HttpCompressionMiddleware (590) decompresses it and
     # before RedirectMiddleware (600) swallows a 3xx.
     "scraper.downloadermiddlewares.warc_capture.WarcCaptureMiddleware": 950,
+    # Crawl-delay and Retry-After; below capture so a 429/503 is archived first.
+    "scraper.downloadermiddlewares.politeness.PolitenessMiddleware": 940,
 }
 
 ITEM_PIPELINES = {
@@ -81,6 +83,9 @@ ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
 ARCHIVE_FRONTIER_ENABLED = True  # seen-URL state and resumable frontier in the database
 ARCHIVE_FRONTIER_FLUSH_INTERVAL = 2.0
 ARCHIVE_DEPTH = -1  # set by --depth; 0 means the seeds only
+ARCHIVE_POLITENESS_ENABLED = True
+ARCHIVE_RETRY_AFTER_MAX = 300.0  # longest Retry-After or Crawl-delay honoured, seconds
+ARCHIVE_RETRY_AFTER_TIMES = 3
 ARCHIVE_PROGRESS_ENABLED = True
 ARCHIVE_PROGRESS_INTERVAL = 5.0
 ARCHIVE_PROGRESS_RICH = False

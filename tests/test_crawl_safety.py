@@ -158,7 +158,8 @@ def test_full_disk_stops_crawl_with_clear_error_and_readable_warcs(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["not-a-url"], "Error: not a URL: 'not-a-url' (expected something like https://example.org/)"),
+        (["not-a-url"], "Error: not a URL, nor the name of a site: 'not-a-url' (expected https://example.org/"),
+        (["http://"], "Error: not a URL: 'http://' (expected something like https://example.org/)"),
         (["ftp://example.org/"], "Error: unsupported scheme 'ftp' in 'ftp://example.org/': only http and https are crawled"),
         (["http://127.0.0.1:1/"], "Error: nothing was archived: http://127.0.0.1:1/: "),
     ],

@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "archive.cli.check",
     "archive.cli.extract",
     "archive.cli.db",
+    "archive.cli.sites",
     "archive.cli.replay",
 )
 # ``crawl`` and ``demo`` need Scrapy, so they are registered by ``scraper.cli`` (the console

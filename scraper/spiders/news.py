@@ -113,7 +113,8 @@ class NewsSpider(Spider):
         sitemaps = site.sitemaps if site else []
         for feed in feeds:
             yield self._request(feed, "feed")
-        for sitemap in sitemaps or candidate_sitemap_urls(self.seeds[0])[:1]:
+        candidates = [url for url in candidate_sitemap_urls(self.seeds[0])[:1] if self.state.in_scope(url)]
+        for sitemap in sitemaps or candidates:
             yield self._request(sitemap, "sitemap")
         for info in self.state.start_urls():
             request = self._request(info.url, info.kind)

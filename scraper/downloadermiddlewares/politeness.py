@@ -1,0 +1,92 @@
+"""Politeness Scrapy leaves out: robots.txt ``Crawl-delay`` and ``Retry-After``.
+
+Scrapy parses ``Crawl-delay`` but never applies it, and RetryMiddleware retries a 429 or
+503 at once, ignoring ``Retry-After``. This middleware keeps a per-host floor under the
+download slot's delay (AutoThrottle adjusts the delay on each response; we re-apply the
+floor after it) and, for a 429/503 with ``Retry-After``, pauses that host for the time
+asked (capped) and retries the request once the pause is over.
+
+Order 940: below the capture middleware (950), so the 429/503 itself is archived first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from protego import Protego
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from archive.discovery.retry_after import parse_retry_after
+
+logger = logging.getLogger(__name__)
+
+_RETRY_STATUSES = (429, 503)
+
+
+class PolitenessMiddleware:
+    def __init__(self, crawler: Crawler, max_wait: float, max_retries: int, user_agent: str) -> None:
+        self.crawler = crawler
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+        self.user_agent = user_agent
+        self.floors: dict[str, float] = {}
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_POLITENESS_ENABLED"):
+            raise NotConfigured
+        return cls(crawler, settings.getfloat("ARCHIVE_RETRY_AFTER_MAX"),
+                   settings.getint("ARCHIVE_RETRY_AFTER_TIMES"), settings.get("USER_AGENT") or "*")
+
+    def _slot(self, request: Request):  # type: ignore[no-untyped-def]
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        return key, downloader.slots.get(key)
+
+    def process_request(self, request: Request) -> None:
+        key, slot = self._slot(request)
+        if slot is None:
+            return None
+        paused = self.paused_until.get(key)
+        if paused is not None and time.monotonic() >= paused:
+            del self.paused_until[key]
+            slot.delay = max(self.floors.get(key, 0.0), self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        key, slot = self._slot(request)
+        if request.url.endswith("/robots.txt") and response.status == 200:
+            self._read_crawl_delay(key, response)
+        if slot is not None and key in self.floors and key not in self.paused_until:
+            slot.delay = max(slot.delay, self.floors[key])
+        if response.status not in _RETRY_STATUSES:
+            return response
+        wait = parse_retry_after(response.headers.get(b"Retry-After"), cap=self.max_wait)
+        retries = request.meta.get("archive_retry_after_times", 0)
+        if wait is None or retries >= self.max_retries:
+            return response  # RetryMiddleware (550) handles it the usual way
+        self.crawler.stats.inc_value("archive/retry_after")
+        logger.info("%s answered %d with Retry-After: pausing %s for %.1f s", request.url,
+                    response.status, key, wait)
+        if slot is not None:
+            slot.delay = max(slot.delay, wait)
+            self.paused_until[key] = time.monotonic() + wait
+        retry = request.replace(dont_filter=True)
+        retry.meta["archive_retry_after_times"] = retries + 1
+        return retry
+
+    def _read_crawl_delay(self, key: str, response: Response) -> None:
+        try:
+            delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(self.user_agent)
+        except Exception:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
+            return
+        if delay:
+            self.floors[key] = min(float(delay), self.max_wait)
+            logger.info("robots.txt of %s asks for Crawl-delay %.1f s", key, self.floors[key])
+            self.crawler.stats.set_value(f"archive/crawl_delay/{key}", self.floors[key])
