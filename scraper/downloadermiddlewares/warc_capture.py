@@ -28,7 +28,7 @@ from archive.errors import WarcWriteError
 from archive.warc.recover import recover_directory
 from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
 from archive.warc.writer import WarcWriter, WriterOptions
-from scraper.signals import decompression_capped
+from scraper.signals import decompression_capped, response_archived
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,7 @@ class WarcCaptureMiddleware:
             request.meta[META_REVISIT_OF] = revisit_of.record_id
             self.stats.inc_value("archive/revisits")
         self.stats.inc_value("archive/records", 2)
+        self.crawler.signals.send_catch_log(response_archived, request=request, response=response)
         self.stats.inc_value("archive/payload_bytes", len(exchange.body))
         if exchange.truncated:
             self.stats.inc_value(f"archive/truncated/{exchange.truncated}")
@@ -173,10 +174,16 @@ class WarcCaptureMiddleware:
 
     # -- helpers ----------------------------------------------------------------------
 
-    @staticmethod
-    def _unchanged_since(request: Request, exchange: Exchange) -> RevisitTarget | None:
-        """The earlier capture this response repeats: a 304, or the same payload digest."""
+    def _unchanged_since(self, request: Request, exchange: Exchange) -> RevisitTarget | None:
+        """The earlier capture this response repeats: a 304, or the same payload digest.
+
+        The spider puts the earlier capture in the request's meta; for requests it did not
+        make (robots.txt) it is asked through ``previous_capture(url)``.
+        """
         previous: RevisitTarget | None = request.meta.get(META_PREVIOUS)
+        if previous is None:
+            lookup = getattr(self.crawler.spider, "previous_capture", None)
+            previous = lookup(exchange.url) if lookup is not None else None
         if previous is None or exchange.truncated:
             return None
         if exchange.status == 304:

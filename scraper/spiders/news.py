@@ -36,7 +36,9 @@ from archive.discovery import (
     sitemaps_from_robots,
 )
 from archive.netpolicy import ALLOWED_SCHEMES
+from archive.warc.records import RevisitTarget
 from scraper.crawlstate import CrawlState
+from scraper.signals import response_archived
 from scraper.downloadermiddlewares.warc_capture import META_LOCATION, META_REVISIT_OF, META_WARC_DATE
 
 logger = logging.getLogger(__name__)
@@ -84,13 +86,15 @@ class NewsSpider(Spider):
         self.failures: list[str] = []
         self.state: CrawlState | None = None
         self.seeds_only = False
+        self._pending_records: dict[str, tuple[Request, Response]] = {}
         self._flusher: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
-        crawler.signals.connect(spider._robots_seen, signal=signals.response_received)
+        crawler.signals.connect(spider._response_seen, signal=signals.response_received)
+        crawler.signals.connect(spider._archived, signal=response_archived)
         return spider
 
     # -- start -------------------------------------------------------------------------
@@ -130,11 +134,8 @@ class NewsSpider(Spider):
             return None
         if self.state.frontier is not None and kind in ("seed", "section", "feed", "sitemap"):
             self.state.frontier.discover(self.state.canonical(canonical) or canonical, kind)
-        if not seed:
-            reason = self.state.trap(canonical)
-            if reason:
-                self.crawler.stats.inc_value("archive/trap_refused")
-                logger.info("Not fetching %s: %s", canonical, reason)
+        if not seed and (self.state.frontier is None or self.state.frontier.get(canonical) is None):
+            if self._refused(canonical):
                 return None
         info = self.state.frontier.get(canonical) if self.state.frontier else None
         callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap,
@@ -146,6 +147,14 @@ class NewsSpider(Spider):
         return Request(canonical, callback=callback, errback=self.on_error, priority=priority, meta=meta,
                        headers=self.state.conditional_headers(info))
 
+    def _refused(self, url: str) -> bool:
+        assert self.state is not None
+        reason = self.state.trap(url)
+        if reason:
+            self.crawler.stats.inc_value("archive/trap_refused")
+            logger.info("Not fetching %s: %s", url, reason)
+        return reason is not None
+
     def _follow(self, url: str, kind: str, depth_ok: bool = True, **known: Any) -> Request | None:
         """Discover ``url`` in the frontier and request it when this run wants it."""
         assert self.state is not None
@@ -154,6 +163,9 @@ class NewsSpider(Spider):
             return None
         if self.state.frontier is None:
             return self._request(canonical, kind)
+        existing = self.state.frontier.get(canonical)
+        if existing is None and self._refused(canonical):
+            return None  # a trap: never enters the frontier
         info, new = self.state.frontier.discover(canonical, kind, **known)
         if not self.state.wanted(info, new):
             return None
@@ -260,22 +272,29 @@ class NewsSpider(Spider):
 
     # -- bookkeeping -----------------------------------------------------------------------
 
-    def _record(self, response: Response) -> None:
+    def _record(self, response: Response, meta: dict[str, Any] | None = None) -> None:
+        meta = response.meta if meta is None else meta
+        self._pending_records.pop(response.url, None)
+        for hop in meta.get("redirect_urls", []):
+            self._pending_records.pop(hop, None)
         if self.state is None or self.state.frontier is None:
             return
-        location = response.meta.get(META_LOCATION)
-        revisit_of = response.meta.get(META_REVISIT_OF)
+        location = meta.get(META_LOCATION)
+        revisit_of = meta.get(META_REVISIT_OF)
         result = FetchResult(
             status=response.status,
             etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
             last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
             payload_digest=location.payload_digest if location else None,
             record_id=location.record_id if location else None,
-            warc_date=response.meta.get(META_WARC_DATE),
+            warc_date=meta.get(META_WARC_DATE),
             target_uri=response.url,
             unchanged=bool(revisit_of),
         )
-        for url in {*response.meta.get("redirect_urls", []), response.request.url, response.url}:
+        urls = {response.url}
+        if 200 <= response.status < 300 or response.status == 304:  # the end of a redirect chain
+            urls.update(meta.get("redirect_urls", []))
+        for url in urls:
             canonical = self.state.canonical(url)
             if canonical:
                 self.state.record(canonical, result)
@@ -296,9 +315,27 @@ class NewsSpider(Spider):
             "revisit_of": revisit_of,
         }
 
-    def _robots_seen(self, response: Response, request: Request, spider: Spider) -> None:
+    def previous_capture(self, url: str) -> RevisitTarget | None:
+        """The earlier capture of ``url`` (for the capture middleware's revisit decision)."""
+        if self.state is None or self.state.frontier is None:
+            return None
+        canonical = self.state.canonical(url)
+        return self.state.revisit_target(self.state.frontier.get(canonical)) if canonical else None
+
+    def _archived(self, request: Request, response: Response) -> None:
+        """Every archived response. Those that reach a callback are recorded there, with the
+        links they list, in one flush; the rest (redirect hops, meta-refresh pages, loops the
+        dupefilter ends) are recorded when the crawl closes. Until then a kill -9 leaves them
+        queued, so they are fetched again: nothing is marked done before its page is used."""
+        self._pending_records[response.url] = (request, response)
+
+    def _response_seen(self, response: Response, request: Request, spider: Spider) -> None:
+        if request.url.endswith("/robots.txt"):
+            self._robots_seen(response)
+
+    def _robots_seen(self, response: Response) -> None:
         """robots.txt is fetched by RobotsTxtMiddleware; read its Sitemap: lines here."""
-        if not request.url.endswith("/robots.txt") or response.status != 200 or self.state is None:
+        if response.status != 200 or self.state is None:
             return
         try:
             text = response.body.decode("utf-8", "replace")
@@ -338,5 +375,7 @@ class NewsSpider(Spider):
     def _closed(self, spider: Spider, reason: str) -> None:
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
+        for request, response in list(self._pending_records.values()):
+            self._record(response, request.meta)
         if self.state is not None:
             self.state.close()
