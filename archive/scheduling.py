@@ -9,9 +9,11 @@ starts a site whose previous run is still alive.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -74,8 +76,7 @@ def due_crawls(db: Database, now: dt.datetime | None = None,
     with db.session() as session:
         for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status == "running")):
             if not alive(run.pid):
-                run.status, run.finished_at = "interrupted", now
-                run.message = "the crawl process was gone (killed, or the machine restarted)"
+                _close_orphan(run, now)
         session.flush()
         busy = set(session.scalars(select(ScheduleRun.watched_site_id).where(ScheduleRun.status == "running")))
         rows = session.execute(select(Schedule, WatchedSite.name).join(
@@ -84,6 +85,25 @@ def due_crawls(db: Database, now: dt.datetime | None = None,
             if _aware(schedule.next_run) <= now and schedule.watched_site_id not in busy:
                 due.append(DueCrawl(schedule.id, schedule.watched_site_id, name))
     return due
+
+
+def summary_path_for(log_path: str) -> Path:
+    """Where a scheduled crawl writes its counts (beside its log)."""
+    return Path(log_path).with_suffix(".summary.json")
+
+
+def _close_orphan(run: ScheduleRun, now: dt.datetime) -> None:
+    """A run whose process is gone and that no live scheduler reaped (it was restarted)."""
+    run.finished_at = now
+    try:
+        data = json.loads(summary_path_for(run.log_path or "").read_text())
+    except (OSError, ValueError):
+        run.status = "interrupted"
+        run.message = "the crawl process was gone (killed, or the machine restarted)"
+        return
+    run.status = "succeeded" if not data.get("message") else "failed"
+    run.pages, run.responses, run.errors = (int(data.get(k, 0)) for k in ("pages", "responses", "errors"))
+    run.message = data.get("message")
 
 
 def start_run(db: Database, crawl: DueCrawl, pid: int, log_path: str, now: dt.datetime | None = None) -> int:

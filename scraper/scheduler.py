@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.db.session import Database, open_database
-from archive.scheduling import due_crawls, finish_run, start_run
+from archive.scheduling import due_crawls, finish_run, start_run, summary_path_for
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class Scheduler:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in crawl.site)
             log_path = self.data_dir / "logs" / f"{safe}-{stamp}.log"
-            summary_path = self.data_dir / "logs" / f"{safe}-{stamp}.summary.json"
+            summary_path = summary_path_for(str(log_path))
             command = [sys.executable, "-m", "scraper.cli", "crawl", crawl.site, "--data-dir", str(self.data_dir),
                        "--summary-file", str(summary_path), *self.crawl_args]
             if self.db_url:
