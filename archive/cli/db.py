@@ -93,13 +93,19 @@ def search_command(query: str, limit: int, sort: str, fmt: str, data_dir: Path, 
 
     if not query.strip() and not any(filters.values()):
         raise click.UsageError("give a QUERY or at least one filter option")
+    from archive.db.lookup import latest_captures
+
     db = _open(data_dir, db_url)
     try:
         with db.session() as session:
             hits = search(session, query, _filters(limit=limit, sort=sort, **filters))
+            captures = latest_captures(session, [h.id for h in hits])
     finally:
         db.dispose()
     rows = [h.to_dict() for h in hits]
+    for row in rows:
+        if row["id"] in captures:
+            row["replay"] = _replay(*captures[row["id"]])
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
@@ -143,6 +149,12 @@ def show_command(article_id: int, versions: bool, diff: bool, fmt: str, data_dir
         db.dispose()
     if detail is None:
         raise click.ClickException(f"no article with id {article_id}; find ids with `newsarchive search`")
+    for version in detail["versions"]:
+        capture = version.get("capture")
+        if capture:
+            capture["replay"] = _replay(capture["url"], dt.datetime.fromisoformat(capture["fetched_at"]))
+    latest = detail["versions"][-1].get("capture") if detail["versions"] else None
+    detail["replay"] = latest.get("replay") if latest else None
     if fmt == "json":
         if diff:
             detail["diffs"] = version_diffs(detail)
@@ -155,9 +167,22 @@ def show_command(article_id: int, versions: bool, diff: bool, fmt: str, data_dir
     _print_article(detail, versions)
 
 
+def _replay(url: str, fetched_at: dt.datetime) -> str:
+    """The pywb address of a capture (``newsarchive replay`` serves it; base from
+    ``NEWSARCHIVE_REPLAY_URL``, default http://127.0.0.1:8080)."""
+    import os
+
+    from archive.replay import DEFAULT_PORT, replay_address
+
+    base = os.environ.get("NEWSARCHIVE_REPLAY_URL") or f"http://127.0.0.1:{DEFAULT_PORT}"
+    return replay_address(url, fetched_at, base)
+
+
 def _print_article(detail: dict[str, Any], versions: bool) -> None:
     click.echo(f"{detail['title'] or '(no title)'}")
     click.echo(f"{detail['url']}")
+    if detail.get("replay"):
+        click.echo(f"replay: {detail['replay']}")
     meta = [detail["site"], detail["published"], ", ".join(detail["authors"] or []), detail["language"],
             detail["section"]]
     click.echo(" | ".join(str(m) for m in meta if m))

@@ -38,6 +38,20 @@ def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
     }
 
 
+def latest_captures(session: Session, article_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
+    """(URL, fetched_at) of the capture that last confirmed each article's latest version."""
+    if not article_ids:
+        return {}
+    capture_id = func.coalesce(ArticleVersion.last_capture_id, ArticleVersion.capture_id)
+    rows = session.execute(
+        select(Article.id, Capture.url, Capture.fetched_at)
+        .join(ArticleVersion, ArticleVersion.id == Article.latest_version_id)
+        .join(Capture, Capture.id == capture_id)
+        .where(Article.id.in_(article_ids))
+    )
+    return {row.id: (row.url, row.fetched_at) for row in rows}
+
+
 def _version(v: ArticleVersion, capture: Capture | None) -> dict[str, Any]:
     return {
         "number": v.number, "id": v.id, "url": v.url, "title": v.title, "authors": v.authors,

@@ -62,6 +62,12 @@ def _as_list(value: Any) -> list[str]:
     return list(value)
 
 
+def _warc_time(value: str | None) -> datetime:
+    if value:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.now(timezone.utc)
+
+
 def _is_html(response: Response) -> bool:
     content_type = response.headers.get(b"Content-Type", b"").lower()
     return any(t in content_type for t in _HTML_TYPES)
@@ -309,7 +315,7 @@ class NewsSpider(Spider):
             "url": response.url,
             "status": response.status,
             "mime_type": content_type.split(b";")[0].decode("latin-1") or "text/html",
-            "fetched_at": datetime.now(timezone.utc),
+            "fetched_at": _warc_time(response.meta.get(META_WARC_DATE)),  # the record's own date
             "location": location,
             "target_uri": response.url,
             "revisit_of": revisit_of,
