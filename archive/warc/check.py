@@ -9,6 +9,7 @@ with a warcinfo record.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +110,5 @@ def _digest_matches(declared: str, data: bytes) -> bool:
 
 
 def _hex_sha1_matches(declared: str, data: bytes) -> bool:
-    import hashlib
-
+    """Some tools (old wget) write hex rather than base32."""
     return declared.split(":", 1)[1].lower() == hashlib.sha1(data).hexdigest()

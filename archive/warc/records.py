@@ -218,38 +218,25 @@ def build_exchange_records(
     )
 
 
-def build_warcinfo(filename: str, fields: Sequence[tuple[str, str]], when: datetime) -> WarcRecordBytes:
-    """The warcinfo record that opens every file (``fields`` become ``name: value`` lines)."""
+def _fields_record(
+    rec_type: str, extra_headers: list[tuple[str, str]], fields: Sequence[tuple[str, str]], when: datetime
+) -> WarcRecordBytes:
+    """A record whose block is ``application/warc-fields`` (``name: value`` lines)."""
     block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
     record_id = new_record_id()
-    data = _warc_record(
-        "warcinfo",
-        [
-            ("WARC-Record-ID", record_id),
-            ("WARC-Date", warc_date(when)),
-            ("WARC-Filename", filename),
-        ],
-        block,
-        "application/warc-fields",
-    )
-    return WarcRecordBytes(record_id, data)
+    headers = [("WARC-Record-ID", record_id), ("WARC-Date", warc_date(when)), *extra_headers]
+    return WarcRecordBytes(record_id, _warc_record(rec_type, headers, block, "application/warc-fields"))
+
+
+def build_warcinfo(filename: str, fields: Sequence[tuple[str, str]], when: datetime) -> WarcRecordBytes:
+    """The warcinfo record that opens every file."""
+    return _fields_record("warcinfo", [("WARC-Filename", filename)], fields, when)
 
 
 def build_metadata(
     target_uri: str, concurrent_to: str, fields: Sequence[tuple[str, str]], when: datetime
 ) -> WarcRecordBytes:
     """A metadata record about a response (e.g. a flag that its body is a decompression bomb)."""
-    block = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
-    record_id = new_record_id()
-    data = _warc_record(
-        "metadata",
-        [
-            ("WARC-Record-ID", record_id),
-            ("WARC-Date", warc_date(when)),
-            ("WARC-Target-URI", target_uri),
-            ("WARC-Concurrent-To", concurrent_to),
-        ],
-        block,
-        "application/warc-fields",
+    return _fields_record(
+        "metadata", [("WARC-Target-URI", target_uri), ("WARC-Concurrent-To", concurrent_to)], fields, when
     )
-    return WarcRecordBytes(record_id, data)
