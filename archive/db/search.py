@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,9 @@ def search(session: Session, query: str, filters: SearchFilters | None = None) -
     """Articles matching ``query`` (may be empty when filters are given), best first."""
     filters = filters or SearchFilters()
     parsed = parse_query(query) if query.strip() else None
-    stmt = _statement(session.get_bind().dialect.name, parsed, filters)
+    dialect = session.get_bind().dialect.name
+    dense = dialect == "postgresql" and parsed is not None and _is_dense(session, parsed)
+    stmt = _statement(dialect, parsed, filters, dense)
     rows = session.execute(stmt).all()
     words = parsed.positive_words if parsed else []
     return [
@@ -89,11 +92,12 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters):  # noqa: ANN202
+def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, dense: bool = False):  # noqa: ANN202
     a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW, rank=filters.sort == "relevance")
+    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW, rank=filters.sort == "relevance",
+                           dense=dense)
     if filters.sort != "relevance" or not order:
         published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
         order = [published.nulls_last(), a.id.desc()]
@@ -102,7 +106,7 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters)
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
-             window: int | None = None, rank: bool = False):  # noqa: ANN201
+             window: int | None = None, rank: bool = False, dense: bool = False):  # noqa: ANN201
     """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
 
     The statement joins ``articles``, their latest ``article_versions`` and ``sites``.
@@ -121,7 +125,7 @@ def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, c
         if conds or other:
             window = None  # SQL filters would shrink a window: be exact instead
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
-        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank)
+        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank, dense)
         conds.extend(more)
     return stmt.where(*conds), order
 
@@ -139,7 +143,7 @@ def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], lis
     return text_groups, negated, other
 
 
-def _compile_sqlite(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
+def _compile_sqlite(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202, ARG001
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -178,7 +182,7 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
     return not_(cond) if term.negated else cond
 
 
-def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
+def _compile_postgresql(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -189,7 +193,11 @@ def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noq
         score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if rank else literal_column("0")
         cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
         if window:
-            cand = cand.order_by(cv.c.id.desc()).limit(window)
+            # Dense queries walk the primary key backwards and stop after `window` matches;
+            # sparse ones must use the GIN index: "id + 0" keeps the planner off the walk,
+            # which it misjudges for words outside its most-common-lexeme statistics.
+            key = cv.c.id if dense else cv.c.id + 0
+            cand = cand.order_by(key.desc()).limit(window)
         cand_sq = cand.subquery("cand")
         stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
         if rank:
@@ -296,3 +304,40 @@ def _folded_with_index(text: str) -> tuple[str, list[int] | range]:
             chars.append(out)
             index.append(pos)
     return "".join(chars), index
+
+
+# PostgreSQL: lexeme frequencies from pg_stats (ANALYZE's most common elements), per engine.
+DENSE_FRACTION = 0.02
+_STATS_TTL = 600.0
+_lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def _is_dense(session: Session, parsed: ParsedQuery) -> bool:
+    """Whether the query's text part probably matches at least ``DENSE_FRACTION`` of versions.
+
+    Group density = sum of its terms' (capped at 1); term density = its rarest word's;
+    the query's = product over the AND-ed groups. Words outside the statistics are rare.
+    """
+    freqs = _lexeme_freqs(session)
+    density = 1.0
+    groups = [g for g in parsed.groups if all(not t.is_filter and not t.negated for t in g)]
+    if not groups or not freqs:
+        return False
+    for group in groups:
+        density *= min(1.0, sum(min((freqs.get(w, 0.0) for w in t.words), default=0.0) for t in group))
+    return density >= DENSE_FRACTION
+
+
+def _lexeme_freqs(session: Session) -> dict[str, float]:
+    key = str(session.get_bind().engine.url)
+    cached = _lexeme_cache.get(key)
+    now = time.monotonic()
+    if cached and now - cached[0] < _STATS_TTL:
+        return cached[1]
+    row = session.execute(text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'article_versions' AND attname = 'search_vector'"
+    )).first()
+    freqs = dict(zip(row[0], row[1])) if row and row[0] else {}
+    _lexeme_cache[key] = (now, freqs)
+    return freqs
