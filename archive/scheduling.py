@@ -120,14 +120,16 @@ def start_run(db: Database, crawl: DueCrawl, pid: int, log_path: str, now: dt.da
         return run.id
 
 
-def finish_run(db: Database, run_id: int, exit_code: int, counts: dict[str, int], message: str | None) -> None:
+def finish_run(db: Database, run_id: int, exit_code: int, counts: dict[str, int], message: str | None,
+               *, stopped: bool = False) -> None:
+    """Close a run; ``stopped``: the scheduler itself was asked to stop and interrupted it."""
     with db.session() as session:
         run = session.get(ScheduleRun, run_id)
         if run is None:
             return
         run.finished_at = utcnow()
         run.exit_code = exit_code
-        run.status = "succeeded" if exit_code == 0 else "failed"
+        run.status = "succeeded" if exit_code == 0 else ("interrupted" if stopped else "failed")
         run.pages = counts.get("pages", 0)
         run.responses = counts.get("responses", 0)
         run.errors = counts.get("errors", 0)

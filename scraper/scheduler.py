@@ -84,7 +84,7 @@ class Scheduler:
             if code is None:
                 continue
             counts, message = _read_summary(child.summary_path)
-            finish_run(self.db, child.run_id, code, counts, message)
+            finish_run(self.db, child.run_id, code, counts, message, stopped=self._stopping)
             logger.info("crawl of %s finished with exit %d: %s pages, %s responses, %s errors",
                         site, code, counts.get("pages", 0), counts.get("responses", 0), counts.get("errors", 0))
             del self.children[site]

@@ -341,7 +341,7 @@ class NewsSpider(Spider):
 
     def _robots_seen(self, response: Response) -> None:
         """robots.txt is fetched by RobotsTxtMiddleware; read its Sitemap: lines here."""
-        if response.status != 200 or self.state is None:
+        if response.status != 200 or self.state is None or self.seeds_only:
             return
         try:
             text = response.body.decode("utf-8", "replace")
@@ -356,6 +356,7 @@ class NewsSpider(Spider):
         for url in new:
             follow = self._follow(url, "sitemap")
             if follow is not None:
+                follow.meta["depth"] = 0  # like a start request: DepthMiddleware counts from here
                 self.crawler.engine.crawl(follow)
 
     def on_error(self, failure: Failure) -> None:
