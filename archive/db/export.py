@@ -25,6 +25,8 @@ from archive.errors import ConfigError
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH = 1000
+ROW_GROUP_ROWS = 10_000
+ROW_GROUP_BYTES = 8 * 1024 * 1024
 FIELDS = (
     "id", "url", "site", "title", "authors", "published", "modified", "language", "direction", "section",
     "tags", "summary", "body", "version", "versions", "first_seen", "last_seen", "extractor",
@@ -32,6 +34,7 @@ FIELDS = (
 )
 _LIST_FIELDS = ("authors", "tags")
 _INT_FIELDS = ("id", "version", "versions", "warc_offset", "warc_length")
+_STATS_FIELDS = ("id", "published", "language", "version", "versions", "first_seen", "last_seen")
 
 
 def export_articles(db: Database, fmt: str, out: Path | IO[Any], query: str = "",
@@ -114,10 +117,22 @@ def _write_parquet(batches: Iterator[list[dict[str, Any]]], out: Path | IO[Any])
         for name in FIELDS
     ])
     count = 0
-    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+    pending: list[Any] = []  # Arrow record batches: compact, unlike the rows as Python dicts
+    pending_bytes = 0
+    # Statistics only for short columns, and row groups of up to ROW_GROUP_ROWS rows or
+    # ROW_GROUP_BYTES: the footer metadata, which the writer holds until it closes, stays
+    # small, and so does the buffer.
+    with pq.ParquetWriter(out, schema, compression="zstd", write_statistics=list(_STATS_FIELDS)) as writer:
         for batch in batches:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            record_batch = pa.RecordBatch.from_pylist(batch, schema=schema)
+            pending.append(record_batch)
+            pending_bytes += record_batch.nbytes
             count += len(batch)
+            if sum(b.num_rows for b in pending) >= ROW_GROUP_ROWS or pending_bytes >= ROW_GROUP_BYTES:
+                writer.write_table(pa.Table.from_batches(pending, schema=schema), row_group_size=ROW_GROUP_ROWS)
+                pending, pending_bytes = [], 0
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending, schema=schema), row_group_size=ROW_GROUP_ROWS)
     return count
 
 
