@@ -198,7 +198,9 @@ class NewsSpider(Spider):
                 logger.info("Not following %s: only http and https are fetched", link.url)
         if kind in ("seed", "section"):
             yield from self._discover_feeds(response)
-        if kind in ("seed", "section") or new_links:
+        # In a full crawl LinkExtractor already followed the "older posts" links; an
+        # incremental crawl skips known links, so it follows pagination explicitly.
+        if self.state and self.state.incremental and (kind in ("seed", "section") or new_links):
             for url in find_pagination_links(response.body, response.url):
                 if self.state and self.state.in_scope(url):
                     request = self._follow(url, "page")
