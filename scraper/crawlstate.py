@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from archive.db.frontier import FetchResult, Frontier, UrlInfo, mark_crawl, utcnow
@@ -67,10 +68,7 @@ class CrawlState:
     # -- decisions -------------------------------------------------------------------
 
     def canonical(self, url: str) -> str | None:
-        try:
-            return canonicalize(url)
-        except UrlError:
-            return None
+        return _canonical(url)
 
     def in_scope(self, url: str) -> bool:
         if not self.scope.contains(url):
@@ -140,6 +138,15 @@ class CrawlState:
             self.frontier.flush()
             mark_crawl(self.db, self.site.id, finished=utcnow())
             self.db.dispose()
+
+
+@lru_cache(maxsize=65536)
+def _canonical(url: str) -> str | None:
+    """Cached: every article links to the same front page and sections."""
+    try:
+        return canonicalize(url)
+    except UrlError:
+        return None
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

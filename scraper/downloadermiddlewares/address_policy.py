@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -18,7 +20,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import DNSLookupError
 
-from archive.netpolicy import AddressPolicy
+from archive.netpolicy import AddressPolicy, origin_of
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class AddressPolicyMiddleware:
         self.crawler = crawler
         self.allow_private = allow_private
         self.policy = AddressPolicy(allow_private=allow_private)
+        self._resolved: dict[str, str] = {}  # host -> address (Scrapy's resolver caches too)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressPolicyMiddleware:
@@ -39,28 +42,47 @@ class AddressPolicyMiddleware:
         """The user's own seeds are trusted for their exact host and port."""
         self.policy = AddressPolicy.for_seeds(seeds, self.allow_private)
 
-    async def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
+        """Synchronous for literal addresses and resolved hosts (the common case, no task
+        per request); a coroutine only when a host name must be resolved first."""
         seeds = getattr(self.crawler.spider, "seeds", None)
         if seeds and not self.policy.trusted_origins:
             self.trust_seeds(list(seeds))
-        reason = self.policy.refusal(request.url)
-        if reason is None and not self.policy.allow_private:
-            reason = self.policy.refusal(request.url, await self._resolve(request.url))
+        self._refuse_if(request, self.policy.refusal(request.url))
+        if self.policy.allow_private or self._trusted(request.url):
+            return None
+        host = urlsplit(request.url).hostname or ""
+        if _is_literal(host):
+            return None  # a literal address was judged above
+        if host in self._resolved:
+            self._refuse_if(request, self.policy.refusal(request.url, self._resolved[host]))
+            return None
+        return self._resolve_then_check(request, host)
+
+    def _trusted(self, url: str) -> bool:
+        return origin_of(url) in self.policy.trusted_origins
+
+    async def _resolve_then_check(self, request: Request, host: str) -> None:
+        from twisted.internet import reactor
+
+        try:
+            address = await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
+        except (DNSLookupError, OSError):
+            return None  # the download itself will report the lookup failure
+        self._resolved[host] = address
+        self._refuse_if(request, self.policy.refusal(request.url, address))
+        return None
+
+    def _refuse_if(self, request: Request, reason: str | None) -> None:
         if reason:
             self.crawler.stats.inc_value("archive/refused_address")
             logger.warning("Refused %s: %s", request.url, reason)
             raise IgnoreRequest(f"refused {request.url}: {reason} (setting ARCHIVE_ALLOW_PRIVATE)")
 
-    async def _resolve(self, url: str) -> str | None:
-        host = urlsplit(url).hostname or ""
-        try:
-            ipaddress.ip_address(host.strip("[]"))
-            return None  # a literal address was already judged
-        except ValueError:
-            pass
-        from twisted.internet import reactor
 
-        try:
-            return await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
-        except (DNSLookupError, OSError):
-            return None  # the download itself will report the lookup failure
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -43,12 +43,11 @@ from scraper.downloadermiddlewares.warc_capture import META_LOCATION, META_REVIS
 
 logger = logging.getLogger(__name__)
 
+# Page requisites in one XPath query (images, stylesheets, icons, scripts, posters).
 _REQUISITES = (
-    "img::attr(src)",
-    "link[rel~=stylesheet]::attr(href)",
-    "link[rel~=icon]::attr(href)",
-    "script::attr(src)",
-    "video::attr(poster)",
+    "//img/@src | //script/@src | //video/@poster"
+    " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href"
+    " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' icon ')]/@href"
 )
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 _PAGE_KINDS = ("seed", "section", "page", "article")
@@ -269,14 +268,13 @@ class NewsSpider(Spider):
         return iter(())  # archived by the capture middleware; nothing to follow
 
     def _requisites(self, response: TextResponse) -> Iterator[Request]:
-        for selector in _REQUISITES:
-            for src in response.css(selector).getall():
-                url = response.urljoin(src.strip())
-                if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
-                    request = self._follow(url, "requisite")
-                    if request is not None:
-                        request.priority = 1
-                        yield request
+        for src in response.xpath(_REQUISITES).getall():
+            url = response.urljoin(src.strip())
+            if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
+                request = self._follow(url, "requisite")
+                if request is not None:
+                    request.priority = 1
+                    yield request
 
     # -- bookkeeping -----------------------------------------------------------------------
 
