@@ -124,3 +124,15 @@ def test_full_disk_cuts_back_and_keeps_file_readable(tiny_fs: Path) -> None:
     report = check_file(path)
     assert report.ok, report.problems
     assert report.records == 1 + 2 * written
+
+
+@pytest.mark.parametrize("mode", ["batch", "record"])
+def test_wait_durable_returns_once_the_record_is_synced(tmp_path: Path, mode: str) -> None:
+    writer = WarcWriter(tmp_path, WriterOptions(fsync=mode, sync_interval=0.05))
+    location = writer.write_exchange(html_exchange()).request
+    writer.wait_durable(location, timeout=5)
+    assert writer._durable[location.file] >= location.offset + location.length
+    writer.stop()
+    assert writer._syncer is None or not writer._syncer.is_alive()
+    [path] = warc_files(tmp_path)
+    assert check_file(path).ok

@@ -131,8 +131,15 @@ class ArticlePipeline:
         self.db.dispose()
 
     def _store(self, capture: CaptureInfo, extracted: Extracted) -> IngestResult:
-        """Runs in the writer thread: one short transaction per page."""
+        """Runs in the writer thread: one short transaction per page.
+
+        The WARC writer fsyncs in batches; a row must never point at a record that is not
+        on disk yet, so this waits for the record's batch first (off the reactor).
+        """
         assert self.db is not None
+        wait_durable = getattr(self.crawler, "newsarchive_wait_durable", None)
+        if wait_durable is not None:
+            wait_durable(capture.location)
         with self.db.session() as session:
             return Ingestor(session).ingest(capture, extracted.article)
 
