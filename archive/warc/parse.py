@@ -27,6 +27,8 @@ class ParsedRecord:
 
 def parse_record(data: bytes) -> ParsedRecord:
     """Parse one record from the start of ``data`` (raises ``WarcFormatError``)."""
+    if not data.startswith(b"WARC/"):
+        raise WarcFormatError(f"not a WARC record (starts with {data[:20]!r})")
     end = data.find(_HEADER_END, 0, _MAX_HEADER_BYTES)
     if end < 0:
         raise WarcFormatError("no end of WARC headers found")
