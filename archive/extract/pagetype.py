@@ -39,11 +39,16 @@ def classify_page(tree: HtmlElement, page: PageMetadata, body: str, url: str, ti
     chars = len(body)
     if title and _ERROR_TITLE.search(title) and chars < 2 * _ARTICLE_CHARS:
         return "error"
-    if chars < _SHORT_CHARS and (_CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)):
+    articleish = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    # A cookie banner beside a short article (news briefs, Pashto and Dari pieces are often
+    # a few hundred characters) is not a consent wall: a wall hides the text itself.
+    short_article = articleish and chars >= 150
+    if chars < _SHORT_CHARS and not short_article and (
+        _CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)
+    ):
         return "consent_wall"
     if chars < _ARTICLE_CHARS * 2 and (page.free is False or _PAYWALL_MARKUP.search(_classes(tree))):
         return "paywall" if page.free is False or chars < _ARTICLE_CHARS else "article"
-    articleish = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
     if _is_index(tree, body, url, articleish):
         return "index"
     if chars >= _ARTICLE_CHARS or (articleish and chars >= 150):
