@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
-import resource
 import statistics
 import subprocess
 import sys

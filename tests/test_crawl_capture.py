@@ -7,7 +7,6 @@ checks one property of what was written against what the server logged as sent.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 

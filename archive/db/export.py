@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from archive.db.models import Article, ArticleVersion, Capture, Site
