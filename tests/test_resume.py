@@ -53,7 +53,8 @@ def test_resume_continues_where_the_crawl_stopped(mockserver: MockServer, tmp_pa
     before = len(mockserver.requests_for("/big/"))
     _interrupt(mockserver, tmp_path, how)
     first_run = _sent_big_pages(mockserver, before)
-    assert 12 <= sum(first_run.values()) < 40, "the crawl should stop part-way"
+    # 12 archived responses include the /big/ index itself, so at least 10 pages were sent
+    assert 10 <= sum(first_run.values()) < 40, "the crawl should stop part-way"
     middle = len(mockserver.requests_for("/big/"))
 
     resumed = run_crawl(tmp_path, mockserver.url("/big/"), *SLOW, "--resume")
