@@ -65,6 +65,11 @@ class PolitenessMiddleware:
             self._read_crawl_delay(key, response)
         if slot is not None and key in self.floors and key not in self.paused_until:
             slot.delay = max(slot.delay, self.floors[key])
+            # Crawl-delay is a minimum: Scrapy's random jitter (down to 0.5x) would break it.
+            if hasattr(slot, "jitter"):
+                slot.jitter = 0.0
+            if hasattr(slot, "randomize_delay"):  # Scrapy < 2.19
+                slot.randomize_delay = False
         if response.status not in _RETRY_STATUSES:
             return response
         wait = parse_retry_after(response.headers.get(b"Retry-After"), cap=self.max_wait)
