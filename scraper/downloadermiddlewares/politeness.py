@@ -68,7 +68,7 @@ class PolitenessMiddleware:
             # Crawl-delay is a minimum: Scrapy's random jitter (down to 0.5x) would break it.
             if hasattr(slot, "jitter"):
                 slot.jitter = 0.0
-            if hasattr(slot, "randomize_delay"):  # Scrapy < 2.19
+            else:  # Scrapy < 2.19
                 slot.randomize_delay = False
         if response.status not in _RETRY_STATUSES:
             return response
