@@ -10,22 +10,17 @@ use at ``$NEWSARCHIVE_PYWB_VENV`` or ``~/.cache/newsarchive/pywb-venv``.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import venv
 from pathlib import Path
 
 from archive.errors import ConfigError
+from archive.toolenv import ensure_tool_venv, tool_venv_dir
 
 PYWB_REQUIREMENT = "pywb>=2.10"
 
 
 def pywb_venv_dir() -> Path:
-    configured = os.environ.get("NEWSARCHIVE_PYWB_VENV")
-    if configured:
-        return Path(configured)
-    return Path.home() / ".cache" / "newsarchive" / "pywb-venv"
+    return tool_venv_dir("NEWSARCHIVE_PYWB_VENV", "pywb")
 
 
 def pywb_command(name: str) -> Path:
@@ -38,21 +33,7 @@ def pywb_command(name: str) -> Path:
 
 def ensure_pywb() -> Path:
     """Create the venv and install pywb unless it is already there."""
-    directory = pywb_venv_dir()
-    if (directory / "bin" / "wayback").exists():
-        return directory
-    try:
-        venv.EnvBuilder(with_pip=True, clear=False).create(directory)
-        subprocess.run(
-            [str(directory / "bin" / "python"), "-m", "pip", "install", "--quiet", PYWB_REQUIREMENT],
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ConfigError(
-            f"could not install pywb into {directory}: {exc} "
-            "(set NEWSARCHIVE_PYWB_VENV to a venv that has pywb)"
-        ) from exc
-    return directory
+    return ensure_tool_venv(pywb_venv_dir(), PYWB_REQUIREMENT, "wayback", "NEWSARCHIVE_PYWB_VENV")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import venv
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +32,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archive.errors import ConfigError, WarcFormatError
 from archive.replay import CapturedPage, article_pages, warc_files
+from archive.toolenv import ensure_tool_venv, tool_venv_dir
 
 WACZ_REQUIREMENT = "wacz>=0.5,<0.7"
 
@@ -85,24 +85,13 @@ class _Entry:
 
 
 def wacz_venv_dir() -> Path:
-    configured = os.environ.get("NEWSARCHIVE_WACZ_VENV")
-    return Path(configured) if configured else Path.home() / ".cache" / "newsarchive" / "wacz-venv"
+    return tool_venv_dir("NEWSARCHIVE_WACZ_VENV", "wacz")
 
 
 def ensure_wacz() -> Path:
     """The venv's python, after creating the venv and installing ``wacz`` if needed."""
-    directory = wacz_venv_dir()
-    python = directory / "bin" / "python"
-    if (directory / "bin" / "wacz").exists():
-        return python
-    try:
-        venv.EnvBuilder(with_pip=True, clear=False).create(directory)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", WACZ_REQUIREMENT], check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ConfigError(
-            f"could not install wacz into {directory}: {exc} (set NEWSARCHIVE_WACZ_VENV to a venv that has wacz)"
-        ) from exc
-    return python
+    directory = ensure_tool_venv(wacz_venv_dir(), WACZ_REQUIREMENT, "wacz", "NEWSARCHIVE_WACZ_VENV")
+    return directory / "bin" / "python"
 
 
 def export_wacz(data_dir: Path, options: WaczOptions, db_url: str | None = None) -> WaczResult:
