@@ -64,12 +64,7 @@ class PolitenessMiddleware:
         if request.url.endswith("/robots.txt") and response.status == 200:
             self._read_crawl_delay(key, response)
         if slot is not None and key in self.floors and key not in self.paused_until:
-            slot.delay = max(slot.delay, self.floors[key])
-            # Crawl-delay is a minimum: Scrapy's random jitter (down to 0.5x) would break it.
-            if hasattr(slot, "jitter"):
-                slot.jitter = 0.0
-            else:  # Scrapy < 2.19
-                slot.randomize_delay = False
+            _set_minimum_delay(slot, max(slot.delay, self.floors[key]))
         if response.status not in _RETRY_STATUSES:
             return response
         wait = parse_retry_after(response.headers.get(b"Retry-After"), cap=self.max_wait)
@@ -80,7 +75,7 @@ class PolitenessMiddleware:
         logger.info("%s answered %d with Retry-After: pausing %s for %.1f s", request.url,
                     response.status, key, wait)
         if slot is not None:
-            slot.delay = max(slot.delay, wait)
+            _set_minimum_delay(slot, max(slot.delay, wait))
             self.paused_until[key] = time.monotonic() + wait
         retry = request.replace(dont_filter=True)
         retry.meta["archive_retry_after_times"] = retries + 1
@@ -95,3 +90,13 @@ class PolitenessMiddleware:
             self.floors[key] = min(float(delay), self.max_wait)
             logger.info("robots.txt of %s asks for Crawl-delay %.1f s", key, self.floors[key])
             self.crawler.stats.set_value(f"archive/crawl_delay/{key}", self.floors[key])
+
+
+def _set_minimum_delay(slot, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Crawl-delay and Retry-After are minimums: Scrapy's random jitter (down to 0.5x of
+    the delay) would break them, so it is switched off for that host."""
+    slot.delay = seconds
+    if hasattr(slot, "jitter"):
+        slot.jitter = 0.0
+    else:  # Scrapy < 2.19
+        slot.randomize_delay = False
