@@ -1,22 +1,17 @@
-"""archive/discovery/recrawl.py and cron.py: decaying re-fetches, intervals, cron."""
+"""archive/discovery/recrawl.py: decaying re-fetches and intervals (cron: test_discovery_cron.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-import re
-
 import pytest
 
 from archive.discovery import (
     DEFAULT_STEPS,
-    CronError,
     IntervalError,
     ScheduleError,
     is_due,
-    next_cron_time,
     next_due,
-    parse_cron,
     parse_interval,
 )
 from archive.errors import ConfigError
@@ -124,89 +119,3 @@ def test_parse_interval_bad_input(text: str, message: str) -> None:
         parse_interval(text)
     assert "\n" not in str(info.value)
     assert isinstance(info.value, ConfigError)
-
-
-AFTER = datetime(2026, 11, 29, 2, 21, 30, tzinfo=UTC)  # a Sunday
-
-
-@pytest.mark.parametrize(
-    ("expr", "expected"),
-    [
-        ("0 */6 * * *", datetime(2026, 11, 29, 6, 0, tzinfo=UTC)),
-        ("*/15 * * * *", datetime(2026, 11, 29, 2, 30, tzinfo=UTC)),
-        ("* * * * *", datetime(2026, 11, 29, 2, 22, tzinfo=UTC)),
-        ("21 2 * * *", datetime(2026, 11, 30, 2, 21, tzinfo=UTC)),  # strictly after
-        ("30 2 * * mon-fri", datetime(2026, 11, 30, 2, 30, tzinfo=UTC)),
-        ("0 9 * * 1,3,5", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
-        ("0 0 * * 7", datetime(2026, 12, 6, 0, 0, tzinfo=UTC)),  # 7 is Sunday too
-        ("0 0 29 2 *", datetime(2028, 2, 29, 0, 0, tzinfo=UTC)),
-        ("0 0 1,15 * 5", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),  # day OR weekday
-        ("5 4 * jan,jul sun", datetime(2027, 1, 3, 4, 5, tzinfo=UTC)),
-        ("0 12 1-7/3 DEC *", datetime(2026, 12, 1, 12, 0, tzinfo=UTC)),
-        ("10/20 * * * *", datetime(2026, 11, 29, 2, 30, tzinfo=UTC)),
-        ("@hourly", datetime(2026, 11, 29, 3, 0, tzinfo=UTC)),
-        ("@daily", datetime(2026, 11, 30, 0, 0, tzinfo=UTC)),
-        ("@weekly", datetime(2026, 12, 6, 0, 0, tzinfo=UTC)),
-        ("@monthly", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),
-        ("@yearly", datetime(2027, 1, 1, 0, 0, tzinfo=UTC)),
-        ("59 23 31 12 *", datetime(2026, 12, 31, 23, 59, tzinfo=UTC)),
-    ],
-)
-def test_next_cron_time(expr: str, expected: datetime) -> None:
-    assert next_cron_time(expr, AFTER) == expected
-
-
-def test_cron_keeps_the_timezone_and_treats_naive_as_utc() -> None:
-    kabul = timezone(timedelta(hours=4, minutes=30))
-    after = datetime(2026, 11, 29, 8, 0, tzinfo=kabul)
-    assert next_cron_time("0 9 * * *", after) == datetime(2026, 11, 29, 9, 0, tzinfo=kabul)
-    naive = next_cron_time("0 9 * * *", datetime(2026, 11, 29, 8, 0))
-    assert naive == datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
-
-
-def test_cron_sequence_every_six_hours() -> None:
-    t, seen = AFTER, []
-    for _ in range(5):
-        t = next_cron_time("0 */6 * * *", t)
-        seen.append(t.hour)
-    assert seen == [6, 12, 18, 0, 6]
-
-
-def test_parse_cron_fields() -> None:
-    cron = parse_cron("*/20 1-3 * * sat,sun")
-    assert cron.minutes == {0, 20, 40}
-    assert cron.hours == {1, 2, 3}
-    assert cron.weekdays == {0, 6}
-    assert not cron.day_restricted and cron.weekday_restricted
-
-
-@pytest.mark.parametrize(
-    ("expr", "message"),
-    [
-        ("61 * * * *", "minute field '61' has 61, out of range 0-59"),
-        ("* 24 * * *", "hour field '24'"),
-        ("* * 0 * *", "day-of-month field '0'"),
-        ("* * * 13 *", "month field '13'"),
-        ("* * * foo *", "month field 'foo' has 'foo', not a number or name"),
-        ("* * * * 8", "day-of-week field '8'"),
-        ("* * * * funday", "day-of-week field 'funday'"),
-        ("*/0 * * * *", "minute field '*/0' has step '0'"),
-        ("5-1 * * * *", "running backwards"),
-        ("1,,2 * * * *", "minute field '1,,2'"),
-        ("* * *", "expected 5 fields"),
-        ("* * * * * *", "got 6"),
-        ("", "got 0"),
-        ("@fortnightly", "got 1"),
-    ],
-)
-def test_cron_bad_input_names_the_field(expr: str, message: str) -> None:
-    with pytest.raises(CronError, match=re.escape(message)) as info:
-        next_cron_time(expr, AFTER)
-    assert str(info.value).startswith(f"bad cron expression {expr!r}")
-    assert "\n" not in str(info.value)
-    assert isinstance(info.value, ConfigError)
-
-
-def test_cron_that_never_matches() -> None:
-    with pytest.raises(CronError, match="never matches"):
-        next_cron_time("0 0 31 2 *", AFTER)

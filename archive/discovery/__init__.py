@@ -10,7 +10,7 @@ database. The spider fetches, these modules decide what the bodies list and what
     canonical.py      canonicalize(url) -> str            seen-URL keys
     traps.py          TrapGuard.refusal(url, chain=...)   calendar, loops, growing queries
     recrawl.py        next_due / is_due, parse_interval   decaying re-fetch schedule
-    cron.py           next_cron_time, parse_cron          5-field cron
+    cron.py           next_cron_time, parse_cron          cron via cronsim
     retry_after.py    parse_retry_after -> seconds        429/503 politeness
     errors.py         DiscoveryError tree (ArchiveError subclasses)
 """
