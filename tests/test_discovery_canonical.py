@@ -23,10 +23,11 @@ TABLE = [
     ("https://e.com/?utm_source=x", "https://e.com/"),
     # kept: look-alikes courlan would drop, blank values, valueless flags, "+" spelling
     ("https://e.com/s?keyword=kabul&source=afp", "https://e.com/s?keyword=kabul&source=afp"),
-    ("https://e.com/a?reference=1&e=&flag", "https://e.com/a?e=&flag&reference=1"),
+    # a valueless flag is spelled "flag=" (w3lib, as Scrapy's fingerprints): servers read both alike
+    ("https://e.com/a?reference=1&e=&flag", "https://e.com/a?e=&flag=&reference=1"),
     ("https://e.com/s?q=a+b&tags=c++", "https://e.com/s?q=a+b&tags=c++"),
-    # sorting by name, repeated names keep their order
-    ("https://e.com/a?b=2&a=3&a=1", "https://e.com/a?a=3&a=1&b=2"),
+    # sorting by name, then value (w3lib, as Scrapy's fingerprints, so both agree on duplicates)
+    ("https://e.com/a?b=2&a=3&a=1", "https://e.com/a?a=1&a=3&b=2"),
     ("https://e.com/a?&&b=1&", "https://e.com/a?b=1"),
     # path: dot segments, double slashes, escapes
     ("https://e.com/a/./b/../c", "https://e.com/a/c"),
@@ -68,3 +69,28 @@ def test_bad_urls_raise_typed_error(url: str) -> None:
 )  # fmt: skip
 def test_is_tracking_param(name: str, tracking: bool) -> None:
     assert is_tracking_param(name) is tracking
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://e.com/a?%75tm_source=x&b=1", "https://e.com/a?b=1"),  # an escaped tracker name
+        ("https://e.com/a?q=%d8%ae+x&utm_source=1", "https://e.com/a?q=%D8%AE+x"),
+        ("https://e.com/a?q=خبر", "https://e.com/a?q=%D8%AE%D8%A8%D8%B1"),
+        ("https://e.com/a/%2E%2E/b", "https://e.com/b"),  # %2E is ".": decoded, then resolved
+        ("https://e.com/a;p?x=1", "https://e.com/a;p?x=1"),
+    ],
+)
+def test_more_spellings(url: str, expected: str) -> None:
+    assert canonicalize(url) == expected
+
+
+def test_built_on_w3lib_not_courlan_internals() -> None:
+    """The module uses w3lib's public canonicalize_url, no courlan internals (issue 14)."""
+    import inspect
+
+    import archive.discovery.canonical as module
+
+    source = inspect.getsource(module)
+    assert "courlan" not in source.split('"""', 2)[2]  # below the docstring
+    assert "from w3lib.url import canonicalize_url" in source

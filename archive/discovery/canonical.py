@@ -1,23 +1,27 @@
 """URL canonicalisation: one spelling per page, for seen-URL keys and de-duplication.
 
-``canonicalize`` lowercases scheme and host (IDNs to punycode), drops the default port
-(keeps any other: ``http://127.0.0.1:8123/a``), resolves ``.``/``..`` segments and
-collapses ``//`` (courlan's path rules), normalises percent-escapes (upper-case hex,
-unreserved characters decoded), drops the fragment, drops tracking parameters, and sorts
-the remaining query parameters by name (values of a repeated name keep their order).
-Everything else, blank values included, is kept.
+``canonicalize`` is w3lib's ``canonicalize_url`` (the rules behind Scrapy's request
+fingerprints; w3lib imports no Scrapy) around two steps of our own:
 
-courlan's own query cleaning is not used: its tracker pattern is a substring search that
+* before it, the parts w3lib leaves as they are: the host lower-cased without a trailing
+  dot (IDNs to punycode), the default port dropped (any other kept:
+  ``http://127.0.0.1:8123/a``), ``//`` in the path collapsed, and tracking parameters
+  dropped by our explicit list;
+* w3lib then resolves ``.``/``..`` segments, normalises percent-escapes (upper-case hex,
+  unreserved characters decoded, everything else UTF-8 escaped), drops the fragment and
+  sorts the query by name and value (blank values kept, ``flag`` spelled ``flag=``).
+
+The tracker list is ours, not courlan's: courlan's pattern is a substring search that
 also drops ``keyword``, ``source``, ``reference`` or ``session`` and blank parameters,
-which on a news site can be the difference between two pages. Our list is explicit.
+which on a news site can be the difference between two pages.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from courlan.clean import PATH1, normalize_part
+from w3lib.url import canonicalize_url
 
 from archive.discovery.errors import UrlError
 
@@ -34,9 +38,7 @@ TRACKING_PARAMS: frozenset[str] = frozenset({
     "__twitter_impression", "amp_referrer", "share", "shared",
 })  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_PCT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_QUERY_SAFE = "/:@!$'()*,;~?=+%"
+_SLASHES = re.compile(r"/{2,}")
 
 
 def is_tracking_param(name: str) -> bool:
@@ -63,7 +65,12 @@ def canonicalize(url: str) -> str:
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
         netloc = f"{userinfo}@{netloc}"
-    return urlunsplit((scheme, netloc, _path(parts.path), _query(parts.query), ""))
+    path = _SLASHES.sub("/", parts.path or "/")
+    cleaned = urlunsplit((scheme, netloc, path, _drop_trackers(parts.query), ""))
+    try:
+        return canonicalize_url(cleaned, keep_blank_values=True)
+    except ValueError as exc:
+        raise UrlError(f"cannot canonicalise {url!r}: {exc}") from exc
 
 
 def _host(host: str, url: str) -> str:
@@ -78,40 +85,7 @@ def _host(host: str, url: str) -> str:
     return host
 
 
-def _path(path: str) -> str:
-    path = _remove_dot_segments(PATH1.sub("/", path or "/"))
-    return _normalize_escapes(normalize_part(path))
-
-
-def _remove_dot_segments(path: str) -> str:
-    out: list[str] = []
-    segments = path.split("/")
-    for segment in segments[1:]:
-        if segment == "..":
-            if out:
-                out.pop()
-        elif segment != ".":
-            out.append(segment)
-    tail = "/" if segments[-1] in (".", "..") else ""
-    return "/" + "/".join(out) + tail
-
-
-def _normalize_escapes(text: str) -> str:
-    def repl(match: re.Match[str]) -> str:
-        char = chr(int(match.group(1), 16))
-        return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
-
-    return _PCT_RE.sub(repl, text)
-
-
-def _query(query: str) -> str:
-    """Drop trackers and sort by name, keeping each pair's own spelling (``+`` stays ``+``)."""
-    pairs = []
-    for raw in query.split("&"):
-        if not raw:
-            continue
-        name = unquote_plus(raw.partition("=")[0])
-        if name and not is_tracking_param(name):
-            pairs.append((name, _normalize_escapes(quote(raw, safe=_QUERY_SAFE))))
-    pairs.sort(key=lambda pair: pair[0])
-    return "&".join(raw for _, raw in pairs)
+def _drop_trackers(query: str) -> str:
+    """The query without tracking parameters, each remaining pair spelled as given."""
+    kept = [raw for raw in query.split("&") if raw and not is_tracking_param(unquote_plus(raw.partition("=")[0]))]
+    return "&".join(kept)
