@@ -30,8 +30,9 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.errors import ConfigError, WarcFormatError
-from archive.replay import CapturedPage, article_pages, warc_files
+from archive.errors import ConfigError, DatabaseError, WarcFormatError
+from archive.replay.collection import warc_files
+from archive.db.pages import CapturedPage, article_pages, cdx_timestamp
 from archive.toolenv import ensure_tool_venv, tool_venv_dir
 
 WACZ_REQUIREMENT = "wacz>=0.5,<0.7"
@@ -109,7 +110,7 @@ def export_wacz(data_dir: Path, options: WaczOptions, db_url: str | None = None)
         inputs, html_pages = _select(files, options, tmp, result)
         if not inputs:
             raise ConfigError("no capture matches the given --site/--since/--until")
-        pages = _pages(data_dir, db_url, options, html_pages)
+        pages = _pages(data_dir, db_url, html_pages, result.warnings)
         result.pages = len(pages)
         pages_file = tmp / "pages.jsonl"
         _write_pages(pages_file, pages)
@@ -177,7 +178,7 @@ def _scan(path: Path, options: WaczOptions) -> tuple[list[_Entry], list[Captured
                 when = _parse_warc_date(headers.get_header("WARC-Date") or "")
                 keep = record.rec_type == "warcinfo" or _matches(url, when, options)
                 if keep and record.rec_type == "response" and when and _is_html_page(record):
-                    pages.append(CapturedPage(url=url, timestamp=when.strftime("%Y%m%d%H%M%S"), site=_host(url)))
+                    pages.append(CapturedPage(url=url, timestamp=cdx_timestamp(when), site=_host(url)))
                 iterator.read_to_end(record)
                 entries.append(_Entry(iterator.get_record_offset(), iterator.get_record_length(), record.rec_type,
                                       url, headers.get_header("WARC-Payload-Digest") or "", keep))
@@ -234,11 +235,16 @@ def _utc(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
-def _pages(data_dir: Path, db_url: str | None, options: WaczOptions,
-           html_pages: list[CapturedPage]) -> list[CapturedPage]:
+def _pages(data_dir: Path, db_url: str | None, html_pages: list[CapturedPage],
+           warnings: list[str]) -> list[CapturedPage]:
     """Article pages with database titles among the packaged captures; else every HTML page."""
     present = {(p.timestamp, p.url) for p in html_pages}
-    from_db = [p for p in article_pages(data_dir, db_url) if (p.timestamp, p.url) in present]
+    try:
+        titled = article_pages(data_dir, db_url)
+    except DatabaseError as exc:
+        titled = []
+        warnings.append(f"pages.jsonl without titles: {exc}")
+    from_db = [p for p in titled if (p.timestamp, p.url) in present]
     unique = {(p.timestamp, p.url): p for p in (from_db or html_pages)}
     return sorted(unique.values(), key=lambda p: (p.timestamp, p.url))
 

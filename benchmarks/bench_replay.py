@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archive.replay import sync_collection  # noqa: E402
+from archive.replay.sync import sync_collection  # noqa: E402
 from archive.wacz import WaczOptions, export_wacz, validate_wacz  # noqa: E402
 from archive.warc.records import Exchange  # noqa: E402
 from archive.warc.writer import WarcWriter, WriterOptions  # noqa: E402

@@ -23,16 +23,11 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.db import open_database
-from archive.replay import (
-    CapturedPage,
-    Collection,
-    ReplayServer,
-    article_pages,
-    ensure_collection,
-    iter_index,
-    render_start_page,
-    sync_collection,
-)
+from archive.db.pages import CapturedPage, article_pages
+from archive.replay.collection import Collection, ensure_collection, iter_index
+from archive.replay.server import ReplayServer
+from archive.replay.startpage import Listing, render_start_page
+from archive.replay.sync import sync_collection
 from archive.warc.reader import iter_records
 from tests.pywb_support import (
     REPO_ROOT,
@@ -126,7 +121,7 @@ def test_start_page_lists_site_title_and_date(served: Served) -> None:
         got = fetch(served.base + path)
         assert got.status == 200
         text = got.body.decode()
-        for page in served.pages:
+        for page in (p for p in served.pages if p.page_type == "article"):
             assert html.escape(page.title or "") in text
             assert f'href="/news/{page.timestamp}/{html.escape(page.url)}"' in text
             assert f"<h2>{html.escape(page.site)}</h2>" in text
@@ -258,7 +253,7 @@ def test_replay_on_a_busy_port_is_a_one_line_error(tmp_path: Path) -> None:
 def test_start_page_escapes_titles_for_html_and_jinja() -> None:
     page = CapturedPage(url="http://x.example/?a=1&b=2", timestamp="20240301080000", site="x<y",
                         title="{{ 7*7 }} {% if %} <script>alert(1)</script>")
-    text = render_start_page([page])
+    text = render_start_page(Listing([page]))
     assert "{{" not in text.split("<body>")[1] and "{%" not in text and "<script>" not in text
     assert "&#123;&#123; 7*7 &#125;&#125;" in text
     assert 'href="/news/20240301080000/http://x.example/?a=1&amp;b=2"' in text
@@ -266,9 +261,80 @@ def test_start_page_escapes_titles_for_html_and_jinja() -> None:
 
 
 def test_replay_address_from_a_capture_time() -> None:
-    from archive.replay import replay_address
+    from archive.replay.collection import replay_address
 
     when = datetime(2024, 3, 5, 11, 40, 0, tzinfo=timezone(timedelta(hours=4, minutes=30)))
     assert replay_address("https://x.example/a?b=1", when, "http://127.0.0.1:8080/") == \
         "http://127.0.0.1:8080/news/20240305071000/https://x.example/a?b=1"
     assert replay_address("https://x.example/", "20240301080000") == "/news/20240301080000/https://x.example/"
+
+
+# -- the start page: one line per article (issue 13 item 15), database errors said (item 20)
+
+
+def _capture(article_id: int | None, ts: str, url: str = "http://x.example/a", title: str | None = "A",
+             page_type: str = "article") -> CapturedPage:
+    return CapturedPage(url=url, timestamp=ts, site="x.example", title=title, article_id=article_id,
+                        page_type=page_type)
+
+
+def test_start_page_lists_each_article_once_with_its_earlier_captures() -> None:
+    pages = [
+        _capture(1, "20240301080000"), _capture(2, "20240302080000", "http://x.example/b", "B"),
+        _capture(1, "20240305080000"), _capture(1, "20240303080000"),
+    ]
+    text = render_start_page(Listing(pages))
+    assert "<p>2 articles (4 captures).</p>" in text
+    items = [line for line in text.splitlines() if line.startswith("<li>")]
+    assert len(items) == 2
+    newest, older = items
+    assert newest.startswith('<li><a href="/news/20240305080000/http://x.example/a">A</a>')
+    assert 'earlier captures: <a href="/news/20240303080000/http://x.example/a"><time>2024-03-03 08:00 UTC' in newest
+    assert newest.index("20240303080000") < newest.index("20240301080000")  # latest first
+    assert older.startswith('<li><a href="/news/20240302080000/http://x.example/b">B</a>')
+    assert "earlier captures" not in older
+
+
+def test_without_a_database_captures_group_by_url() -> None:
+    pages = [_capture(None, "20240301080000", title=None), _capture(None, "20240302080000", title=None)]
+    text = render_start_page(Listing(pages, "pages"))
+    assert "<p>1 pages (2 captures).</p>" in text
+
+
+def test_start_page_lists_articles_not_index_pages_and_agrees_with_the_database(crawled: Path) -> None:
+    from sqlalchemy import func, select
+
+    from archive.db.models import Article, ArticleVersion
+    from archive.replay.startpage import captured_pages, group_captures
+
+    coll = ensure_collection(crawled)
+    everything = article_pages(crawled)
+    listing = captured_pages(coll)
+    db = open_database(crawled)
+    try:
+        with db.session() as session:
+            articles = session.scalar(
+                select(func.count()).select_from(Article)
+                .join(ArticleVersion, ArticleVersion.id == Article.latest_version_id)
+                .where(ArticleVersion.page_type == "article"))
+    finally:
+        db.dispose()
+    entries = group_captures(listing.pages)
+    assert listing.noun == "articles" and not listing.warnings
+    assert len(entries) == articles > 0
+    assert all(p.page_type == "article" for p in listing.pages)
+    assert {p.page_type for p in everything} - {"article"}, "the mock crawl has non-article pages too"
+    assert len({e.latest.article_id for e in entries}) == len(entries)
+    every = captured_pages(coll, all_pages=True)
+    assert every.noun == "pages" and len(every.pages) == len(everything)
+
+
+def test_an_unreadable_database_is_one_warning_line(crawled: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    result = CliRunner().invoke(main, ["index", "--data-dir", str(crawled), "--db", f"sqlite:///{broken}"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning: start page without titles: cannot open database sqlite:///")
+    assert "file is not a database" in warnings[0]

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.db import open_database
-from archive.replay import article_pages
+from archive.db.pages import article_pages
 from archive.wacz import validate_wacz, wacz_venv_dir
 from tests.pywb_support import T0, StaticServer, crawl, html_exchange, write_warc
 

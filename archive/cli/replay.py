@@ -10,23 +10,23 @@ import click
 
 from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ConfigError
-from archive.replay import (
-    COLLECTION,
-    DEFAULT_HOST,
-    DEFAULT_PORT,
-    IndexStats,
-    ReplayServer,
-    ensure_collection,
-    latest_capture,
-    replay_address,
-    server_base,
-    sync_collection,
+from archive.replay.collection import COLLECTION, IndexStats, ensure_collection, latest_capture, replay_address
+from archive.replay.server import DEFAULT_HOST, DEFAULT_PORT, ReplayServer, server_base
+from archive.replay.sync import sync_collection
+
+_all_pages_option = click.option(
+    "--all-pages", is_flag=True,
+    help="List every page with text on the start page, not only articles (index pages too).",
 )
 
 
-def _report(stats: IndexStats) -> None:
-    for error in stats.errors:
-        click.echo(f"warning: {error}", err=True)
+def _report(stats: IndexStats, shown: set[str] | None = None) -> None:
+    """One line per problem; with ``shown``, each problem only the first time (while serving)."""
+    for message in [*stats.errors, *stats.warnings]:
+        if shown is None or message not in shown:
+            click.echo(f"warning: {message}", err=True)
+        if shown is not None:
+            shown.add(message)
 
 
 def _parse_when(value: str | None, *, end: bool) -> dt.datetime | None:
@@ -49,15 +49,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(data_dir: Path, db_url: str | None, host: str, port: int, refresh: int, entries: int) -> None:
+def _serve(data_dir: Path, db_url: str | None, host: str, port: int, refresh: int, stats: IndexStats,
+           all_pages: bool) -> None:
     coll = ensure_collection(data_dir)
+    shown = {*stats.errors, *stats.warnings}
     signal.signal(signal.SIGTERM, _interrupt)  # so that a plain kill also stops wayback
     with ReplayServer(coll, host, port) as server:
-        click.echo(f"Replaying {entries} captures from {coll.warcs} at {server.base_url}/{COLLECTION}/")
+        click.echo(f"Replaying {stats.entries} captures from {coll.warcs} at {server.base_url}/{COLLECTION}/")
         click.echo(f"Start page: {server.base_url}/  (Ctrl-C to stop; log: {server.log_path})")
         try:
             while server.wait(refresh or None) is None:
-                _report(sync_collection(data_dir, db_url=db_url))
+                _report(sync_collection(data_dir, db_url=db_url, all_pages=all_pages), shown)
         except KeyboardInterrupt:
             click.echo("Stopped.")
             return
@@ -74,17 +76,20 @@ def register(main: click.Group) -> None:
     @click.option("--url", "lookup", metavar="URL", help="Print the replay address of URL's latest capture and exit.")
     @click.option("--refresh", default=30, show_default=True, type=click.IntRange(min=0),
                   help="While serving, index new WARC files every N seconds (0: never).")
+    @_all_pages_option
     @archive_errors
-    def replay(data_dir: Path, db_url: str | None, host: str, port: int, lookup: str | None, refresh: int) -> None:
+    def replay(data_dir: Path, db_url: str | None, host: str, port: int, lookup: str | None, refresh: int,
+               all_pages: bool) -> None:
         """Serve the data dir's WARCs through pywb (wayback), on its own port.
 
         The collection lives in DATA_DIR/replay and links the WARC files without copying
-        them; its index is brought up to date first. The start page lists what was captured.
+        them; its index is brought up to date first. The start page lists the captured
+        articles, each once with its earlier captures beside it.
         """
-        stats = sync_collection(data_dir, db_url=db_url)
+        stats = sync_collection(data_dir, db_url=db_url, all_pages=all_pages)
         _report(stats)
         if lookup is None:
-            _serve(data_dir, db_url, host, port, refresh, stats.entries)
+            _serve(data_dir, db_url, host, port, refresh, stats, all_pages)
             return
         found = latest_capture(ensure_collection(data_dir), lookup)
         if found is None:
@@ -96,10 +101,11 @@ def register(main: click.Group) -> None:
     @data_dir_option
     @db_option
     @click.option("--rebuild", is_flag=True, help="Re-index every WARC file, not only new or changed ones.")
+    @_all_pages_option
     @archive_errors
-    def index(data_dir: Path, db_url: str | None, rebuild: bool) -> None:
+    def index(data_dir: Path, db_url: str | None, rebuild: bool, all_pages: bool) -> None:
         """Bring the replay collection's CDXJ index up to date with DATA_DIR/warcs."""
-        stats = sync_collection(data_dir, rebuild=rebuild, db_url=db_url)
+        stats = sync_collection(data_dir, rebuild=rebuild, db_url=db_url, all_pages=all_pages)
         _report(stats)
         coll = ensure_collection(data_dir)
         click.echo(f"Indexed {stats.indexed} of {stats.warcs} WARC files ({stats.entries} index entries, "
