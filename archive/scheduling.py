@@ -1,9 +1,13 @@
-"""Scheduled crawls: which are due, and the log of each run (state in the database).
+"""Scheduled crawls: the one place that decides what is due, and the log of each run.
 
-The scheduler process (``newsarchive scheduler``) is stateless apart from its children:
-schedules, runs and their PIDs live in the database, so a restarted scheduler picks up
-where the old one stopped, marks runs whose process died as ``interrupted``, and never
-starts a site whose previous run is still alive.
+Schedules are declared in ``DATA_DIR/sites.toml`` (``archive.siteconfig``) and cached in
+the database with their next run time; ``due_crawls`` syncs that cache and says which
+sites to crawl now, ``start_run`` moves a schedule to its next time (``next_run_after``:
+an interval, or a cron expression through ``archive.discovery.cron``). The scheduler
+process (``scraper.scheduler``) only runs what it is told, so it is stateless apart from
+its children: runs and their PIDs live in the database, so a restarted scheduler picks
+up where the old one stopped, marks runs whose process died as ``interrupted``, and
+never starts a site whose previous run is still alive.
 """
 
 from __future__ import annotations
@@ -19,7 +23,36 @@ from sqlalchemy import select
 
 from archive.db.models import Schedule, ScheduleRun, WatchedSite
 from archive.db.session import Database
-from archive.db.sites import describe_schedule, next_run_after, utcnow
+from archive.db.sites import aware, sync_sites, utcnow
+from archive.discovery.cron import next_cron_time
+
+_UNITS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def format_interval(seconds: int) -> str:
+    """``21600`` -> ``6h``, ``5400`` -> ``1h30m``: the ``--every`` spelling, read back by it."""
+    parts = []
+    for unit, size in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
+
+
+def describe_schedule(schedule: Schedule | None) -> str | None:
+    """``every 6h`` or ``cron 0 */6 * * *``."""
+    if schedule is None:
+        return None
+    if schedule.cron:
+        return f"cron {schedule.cron}"
+    return f"every {format_interval(schedule.every_seconds or 0)}"
+
+
+def next_run_after(schedule: Schedule, started: dt.datetime) -> dt.datetime:
+    """When the next run is due, counted from the start of the run just begun."""
+    if schedule.cron:
+        return next_cron_time(schedule.cron, started)
+    return started + dt.timedelta(seconds=schedule.every_seconds or 0)
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -49,10 +82,6 @@ class DueCrawl:
     site: str
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def list_schedules(db: Database) -> list[ScheduleRow]:
     with db.session() as session:
         rows = session.execute(select(Schedule, WatchedSite.name).join(
@@ -63,15 +92,19 @@ def list_schedules(db: Database) -> list[ScheduleRow]:
                                   .order_by(ScheduleRun.id.desc()).limit(1))
             outcome = None
             if last is not None:
-                outcome = f"{last.status} at {_aware(last.started_at):%Y-%m-%d %H:%M} ({last.pages} pages)"
-            result.append(ScheduleRow(name, describe_schedule(schedule) or "", _aware(schedule.next_run), outcome))
+                outcome = f"{last.status} at {aware(last.started_at):%Y-%m-%d %H:%M} UTC ({last.pages} pages)"
+            result.append(ScheduleRow(name, describe_schedule(schedule) or "", aware(schedule.next_run), outcome))
         return result
 
 
-def due_crawls(db: Database, now: dt.datetime | None = None,
+def due_crawls(db: Database, data_dir: Path, now: dt.datetime | None = None,
                alive: Callable[[int | None], bool] = pid_alive) -> list[DueCrawl]:
-    """Schedules due now whose site has no live run; dead 'running' runs become 'interrupted'."""
+    """Schedules due now whose site has no live run; dead 'running' runs become 'interrupted'.
+
+    Reads ``sites.toml`` first, so an edit to the file takes effect at the next poll.
+    """
     now = now or utcnow()
+    sync_sites(db, data_dir)
     due = []
     with db.session() as session:
         for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status == "running")):
@@ -82,7 +115,7 @@ def due_crawls(db: Database, now: dt.datetime | None = None,
         rows = session.execute(select(Schedule, WatchedSite.name).join(
             WatchedSite, WatchedSite.id == Schedule.watched_site_id)).all()
         for schedule, name in rows:
-            if _aware(schedule.next_run) <= now and schedule.watched_site_id not in busy:
+            if aware(schedule.next_run) <= now and schedule.watched_site_id not in busy:
                 due.append(DueCrawl(schedule.id, schedule.watched_site_id, name))
     return due
 

@@ -148,10 +148,11 @@ def site_lock(data_dir: Path, name: str) -> Iterator[None]:
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
     if options.site:
         from archive.db.session import open_database
-        from archive.db.sites import find_site
+        from archive.db.sites import find_site, sync_sites
 
         prepare_data_dir(options.data_dir)
         db = open_database(options.data_dir, options.db_url)
+        sync_sites(db, options.data_dir)  # DATA_DIR/sites.toml is the configuration
         known = find_site(db, options.site)
         db.dispose()
         if known is None:

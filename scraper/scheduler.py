@@ -1,5 +1,9 @@
 """``newsarchive scheduler``: start due crawls as child processes, log each run.
 
+What is due is decided by ``archive.scheduling`` (from ``DATA_DIR/sites.toml`` and the
+run state in the database); this module only runs it: one child per due site, reaped
+when it exits, stopped gracefully with the scheduler.
+
 Each crawl runs as ``python -m scraper.cli crawl NAME`` in its own process (Twisted's
 reactor is one per process, and a crash in one crawl must not take the scheduler down),
 with its output in ``DATA_DIR/logs/``. The run's counts come back through a small JSON
@@ -61,7 +65,7 @@ class Scheduler:
                 signal.signal(sig, handler)
 
     def start_due(self) -> None:
-        for crawl in due_crawls(self.db):
+        for crawl in due_crawls(self.db, self.data_dir):
             if crawl.site in self.children:
                 continue
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

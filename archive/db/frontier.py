@@ -10,6 +10,9 @@ The frontier also decides what is due in a recurring crawl: feeds, sitemaps, sec
 and seeds are polled every run; an article is re-fetched on a decaying schedule after
 publication (``archive.discovery.recrawl``) or as soon as a feed or sitemap announces a
 change newer than our last fetch.
+
+The frontier is state, rebuilt from the WARCs when lost: ``rebuild_frontier_from_warcs``
+in ``archive.db.frontier_rebuild`` (run by ``reindex``) refills it from the records' headers.
 """
 
 from __future__ import annotations
@@ -243,3 +246,4 @@ def mark_crawl(db: Database, site_id: int, *, started: dt.datetime | None = None
         values["last_crawl_finished"] = finished
     with db.session() as session:
         session.execute(update(WatchedSite).where(WatchedSite.id == site_id).values(**values))
+

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, text
 
+from archive.db.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
@@ -81,6 +82,7 @@ def reindex(
     with process_pool(workers or os.cpu_count() or 1) as pool:
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
+    rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (archive/db/frontier_rebuild.py)
     return stats
 
 

@@ -1,25 +1,44 @@
-"""Watched sites and their schedules: add, list, show, remove (kept in the database)."""
+"""Watched sites in the database: a cache of ``DATA_DIR/sites.toml`` beside run state.
+
+``sync_sites`` brings the ``watched_sites`` and ``schedules`` rows in line with the file
+(``archive.siteconfig``), which is the configuration: a site or schedule that is not in
+the file is dropped here, one added there appears here, and a schedule keeps its next
+run time while its rule is unchanged. What only the database holds is state: the
+frontier (rebuilt from the WARCs by ``reindex``), run logs, the last crawl times, and the
+implicit ``adhoc:HOST`` sites of ``crawl URL`` (so an ad-hoc crawl can be resumed).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from archive.db.models import Schedule, ScheduleRun, UrlState, WatchedSite
 from archive.db.session import Database
-from archive.discovery.cron import next_cron_time
 from archive.discovery.recrawl import parse_interval
 from archive.errors import ConfigError
+from archive.siteconfig import SiteDeclaration, read_sites, write_sites
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+ADHOC_PREFIX = "adhoc:"
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
+
+
+@overload
+def aware(value: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(value: None) -> None: ...
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives back naive datetimes; every time we store is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 @dataclass(frozen=True)
@@ -40,43 +59,88 @@ class SiteConfig:
                    list(row.allow), list(row.deny), row.adhoc)
 
 
-def _check_url(url: str, what: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{what} {url!r} is not an http(s) URL")
-    return url
+# -- the cache of sites.toml -------------------------------------------------------------
 
 
-def _check_patterns(patterns: list[str], option: str) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"bad {option} pattern {pattern!r}: {exc}") from exc
-    return patterns
+def sync_sites(db: Database, data_dir: Path) -> dict[str, SiteDeclaration]:
+    """Make the database's sites and schedules those of ``sites.toml``; returns the declarations.
 
-
-def add_site(
-    db: Database, name: str, url: str, *, feeds: list[str] = (), sitemaps: list[str] = (),  # type: ignore[assignment]
-    sections: list[str] = (), allow: list[str] = (), deny: list[str] = (),  # type: ignore[assignment]
-) -> SiteConfig:
-    if not _NAME.match(name):
-        raise ConfigError(f"bad site name {name!r}: use letters, digits, '.', '_', '-' (max 100)")
-    _check_url(url, "site URL")
-    for option, urls in (("--feed", feeds), ("--sitemap", sitemaps), ("--section", sections)):
-        for value in urls:
-            _check_url(value, option)
+    Without a file, the sites of an older database (kept only there) are written to a new
+    ``sites.toml`` once, so nothing an archivist set up is lost.
+    """
+    declared = read_sites(data_dir)
+    if declared is None:
+        declared = _move_to_file(db, data_dir)
+    now = utcnow()
     with db.session() as session:
-        if session.scalar(select(WatchedSite.id).where(WatchedSite.name == name)) is not None:
-            raise ConfigError(f"a site named {name!r} exists already (newsarchive site remove {name})")
-        row = WatchedSite(
-            name=name, url=url, feeds=list(feeds), sitemaps=list(sitemaps), sections=list(sections),
-            allow=_check_patterns(list(allow), "--allow"), deny=_check_patterns(list(deny), "--deny"),
-            adhoc=False, created_at=utcnow(),
-        )
-        session.add(row)
+        rows = {r.name: r for r in session.scalars(select(WatchedSite).where(WatchedSite.adhoc.is_(False)))}
+        for name, row in rows.items():
+            if name not in declared:
+                _delete_site(session, row.id)
+        for site in declared.values():
+            row = rows.get(site.name)
+            if row is None:
+                row = WatchedSite(name=site.name, url=site.url, adhoc=False, created_at=now)
+                session.add(row)
+            _apply(row, site)
+            session.flush()
+            _sync_schedule(session, row.id, site, now)
+    return declared
+
+
+def _apply(row: WatchedSite, site: SiteDeclaration) -> None:
+    """Copy the declaration, writing only what changed (the scheduler syncs every poll)."""
+    for key in ("url", "feeds", "sitemaps", "sections", "allow", "deny"):
+        value = getattr(site, key)
+        value = list(value) if isinstance(value, tuple) else value
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+
+
+def _sync_schedule(session: Session, site_id: int, site: SiteDeclaration, now: dt.datetime) -> None:
+    """One schedule row per declared schedule; a new or changed rule is due at once."""
+    existing = session.scalar(select(Schedule).where(Schedule.watched_site_id == site_id))
+    every_seconds = int(parse_interval(site.every).total_seconds()) if site.every else None
+    if existing is not None and (existing.every_seconds, existing.cron) == (every_seconds, site.cron):
+        return
+    if existing is not None:
+        session.delete(existing)
         session.flush()
-        return SiteConfig.from_row(row)
+    if site.every or site.cron:
+        session.add(Schedule(watched_site_id=site_id, every_seconds=every_seconds, cron=site.cron,
+                             next_run=now, created_at=now))
+
+
+def _move_to_file(db: Database, data_dir: Path) -> dict[str, SiteDeclaration]:
+    from archive.scheduling import format_interval
+
+    with db.session() as session:
+        rows = session.execute(
+            select(WatchedSite, Schedule).outerjoin(Schedule, Schedule.watched_site_id == WatchedSite.id)
+            .where(WatchedSite.adhoc.is_(False)).order_by(WatchedSite.name)
+        ).all()
+        sites = [
+            SiteDeclaration(
+                name=row.name, url=row.url, feeds=tuple(row.feeds), sitemaps=tuple(row.sitemaps),
+                sections=tuple(row.sections), allow=tuple(row.allow), deny=tuple(row.deny),
+                every=format_interval(schedule.every_seconds) if schedule and schedule.every_seconds else None,
+                cron=schedule.cron if schedule else None,
+            )
+            for row, schedule in rows
+        ]
+    if sites:
+        write_sites(data_dir, sites)
+    return {site.name: site for site in sites}
+
+
+def _delete_site(session: Session, site_id: int) -> None:
+    session.execute(delete(UrlState).where(UrlState.watched_site_id == site_id))
+    session.execute(delete(ScheduleRun).where(ScheduleRun.watched_site_id == site_id))
+    session.execute(delete(Schedule).where(Schedule.watched_site_id == site_id))
+    session.execute(delete(WatchedSite).where(WatchedSite.id == site_id))
+
+
+# -- reading -----------------------------------------------------------------------------
 
 
 def get_site(db: Database, name: str) -> SiteConfig:
@@ -96,7 +160,7 @@ def find_site(db: Database, name: str) -> SiteConfig | None:
 
 def adhoc_site(db: Database, seeds: list[str]) -> SiteConfig:
     """The implicit site of ``crawl URL...``: one per seed host, so it can be resumed."""
-    name = "adhoc:" + (urlsplit(seeds[0]).netloc.lower() or "unknown")
+    name = ADHOC_PREFIX + (urlsplit(seeds[0]).netloc.lower() or "unknown")
     with db.session() as session:
         row = session.scalar(select(WatchedSite).where(WatchedSite.name == name))
         if row is None:
@@ -108,7 +172,12 @@ def adhoc_site(db: Database, seeds: list[str]) -> SiteConfig:
 
 
 def remember_discovered(db: Database, site_id: int, feeds: list[str], sitemaps: list[str]) -> None:
-    """Keep feeds and sitemaps found by autodiscovery, so later runs poll them directly."""
+    """Keep feeds and sitemaps found by autodiscovery for this run's site row.
+
+    They are state, not configuration: the next sync resets the row to the declared
+    lists, and the frontier (which holds them as ``feed``/``sitemap`` URLs, polled every
+    run) is where they last.
+    """
     with db.session() as session:
         row = session.get(WatchedSite, site_id)
         if row is None:
@@ -125,77 +194,27 @@ class SiteSummary:
     queued: int
     last_crawl_started: dt.datetime | None
     last_crawl_finished: dt.datetime | None
-    schedule: str | None
+    schedule: Schedule | None
+    discovered_feeds: list[str]
+    discovered_sitemaps: list[str]
 
 
 def list_sites(db: Database, include_adhoc: bool = True) -> list[SiteSummary]:
+    """Every site with its frontier counts, last crawl, schedule and discovered feeds."""
     with db.session() as session:
         rows = session.scalars(select(WatchedSite).order_by(WatchedSite.name)).all()
-        summaries = []
-        for row in rows:
-            if row.adhoc and not include_adhoc:
-                continue
-            counts = dict(session.execute(
-                select(UrlState.status, func.count()).where(UrlState.watched_site_id == row.id)
-                .group_by(UrlState.status)).all())
-            schedule = session.scalar(select(Schedule).where(Schedule.watched_site_id == row.id))
-            summaries.append(SiteSummary(
-                SiteConfig.from_row(row), sum(counts.values()), counts.get("fetched", 0), counts.get("queued", 0),
-                row.last_crawl_started, row.last_crawl_finished, describe_schedule(schedule),
-            ))
-        return summaries
+        return [_summary(session, row) for row in rows if include_adhoc or not row.adhoc]
 
 
-def remove_site(db: Database, name: str) -> None:
-    site = get_site(db, name)
-    with db.session() as session:
-        session.execute(delete(UrlState).where(UrlState.watched_site_id == site.id))
-        session.execute(delete(ScheduleRun).where(ScheduleRun.watched_site_id == site.id))
-        session.execute(delete(Schedule).where(Schedule.watched_site_id == site.id))
-        session.execute(delete(WatchedSite).where(WatchedSite.id == site.id))
-
-
-# -- schedules -------------------------------------------------------------------------
-
-
-def describe_schedule(schedule: Schedule | None) -> str | None:
-    if schedule is None:
-        return None
-    if schedule.cron:
-        return f"cron {schedule.cron}"
-    return f"every {dt.timedelta(seconds=schedule.every_seconds or 0)}"
-
-
-def add_schedule(db: Database, name: str, every: str | None, cron: str | None) -> Schedule:
-    """Crawl site ``name`` every interval or on a cron expression; the first run is due now."""
-    if bool(every) == bool(cron):
-        raise ConfigError("give exactly one of --every or --cron")
-    site = get_site(db, name)
-    now = utcnow()
-    every_seconds = int(parse_interval(every).total_seconds()) if every else None
-    if cron:
-        next_cron_time(cron, now)  # validates, with a one-line error naming the bad field
-    with db.session() as session:
-        existing = session.scalar(select(Schedule).where(Schedule.watched_site_id == site.id))
-        if existing is not None:
-            session.delete(existing)
-            session.flush()
-        schedule = Schedule(watched_site_id=site.id, every_seconds=every_seconds, cron=cron,
-                            next_run=now, created_at=now)
-        session.add(schedule)
-        session.flush()
-        return schedule
-
-
-def remove_schedule(db: Database, name: str) -> None:
-    site = get_site(db, name)
-    with db.session() as session:
-        if session.execute(delete(Schedule).where(Schedule.watched_site_id == site.id)).rowcount == 0:
-            raise ConfigError(f"site {name!r} has no schedule")
-
-
-def next_run_after(schedule: Schedule, started: dt.datetime) -> dt.datetime:
-    """When the next run is due, counted from the start of the run just begun."""
-    if schedule.cron:
-        return next_cron_time(schedule.cron, started)
-    return started + dt.timedelta(seconds=schedule.every_seconds or 0)
+def _summary(session: Session, row: WatchedSite) -> SiteSummary:
+    counts = dict(session.execute(
+        select(UrlState.status, func.count()).where(UrlState.watched_site_id == row.id)
+        .group_by(UrlState.status)).all())
+    found = session.execute(select(UrlState.kind, UrlState.url).where(
+        UrlState.watched_site_id == row.id, UrlState.kind.in_(("feed", "sitemap"))).order_by(UrlState.id)).all()
+    return SiteSummary(
+        SiteConfig.from_row(row), sum(counts.values()), counts.get("fetched", 0), counts.get("queued", 0),
+        aware(row.last_crawl_started), aware(row.last_crawl_finished),
+        session.scalar(select(Schedule).where(Schedule.watched_site_id == row.id)),
+        [url for kind, url in found if kind == "feed"], [url for kind, url in found if kind == "sitemap"],
+    )
