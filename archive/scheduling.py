@@ -103,8 +103,8 @@ def due_crawls(db: Database, data_dir: Path, now: dt.datetime | None = None,
 
     Reads ``sites.toml`` first, so an edit to the file takes effect at the next poll.
     """
-    now = now or utcnow()
     sync_sites(db, data_dir)
+    now = now or utcnow()
     due = []
     with db.session() as session:
         for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status == "running")):

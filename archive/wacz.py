@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.db.pages import CapturedPage, article_pages, cdx_timestamp
 from archive.errors import ConfigError, DatabaseError, WarcFormatError
 from archive.replay.collection import warc_files
-from archive.db.pages import CapturedPage, article_pages, cdx_timestamp
 from archive.toolenv import ensure_tool_venv, tool_venv_dir
 
 WACZ_REQUIREMENT = "wacz>=0.5,<0.7"

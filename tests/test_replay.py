@@ -246,7 +246,7 @@ def test_replay_on_a_busy_port_is_a_one_line_error(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         result = CliRunner().invoke(main, ["replay", "--data-dir", str(tmp_path), "--port", str(port)])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: wayback exited with status")
+    assert result.output.startswith("Error: wayback exited with status")
     assert result.output.count("\n") == 1
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_site_and_schedule_commands_write_a_tidy_file_and_keep_comments(tmp_path
 )
 def test_a_bad_file_is_a_one_line_error_naming_it(tmp_path: Path, toml: str, message: str) -> None:
     sites_path(tmp_path).write_text(toml)
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace("*", r"\*")) as info:
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
         read_sites(tmp_path)
     assert str(info.value).startswith(str(sites_path(tmp_path)))
     result = cli(tmp_path, "site", "list")
@@ -162,6 +163,7 @@ def _state(data_dir: Path) -> dict:
     show = json.loads(cli(data_dir, "site", "show", "live").stdout)
     return {
         "site": {k: show[k] for k in ("url", "feeds", "sitemaps", "allow", "schedule")},
+        "started": show["last_crawl_started"],
         "schedules": cli(data_dir, "schedule", "list").stdout.split("\tnext ")[0],
         "articles": query(data_dir, "SELECT canonical_url, version_count FROM articles ORDER BY canonical_url"),
         "frontier": query(data_dir, _FRONTIER),
@@ -176,6 +178,7 @@ def test_delete_the_database_and_reindex_gives_everything_back(live: MockServer,
     crawl_site(tmp_path, "live")  # a second crawl: 304s, revisits, a new version
     before = _state(tmp_path)
     assert before["site"]["schedule"] == "every 6h" and before["schedules"] == "live\tevery 6h"
+    assert before["started"].endswith("+00:00")  # site show: times with their UTC offset
     assert len(before["articles"]) >= 10 and any(count == 2 for _url, count in before["articles"])
     fetched = [row for row in before["frontier"] if row[2] == "fetched"]
     assert sum(1 for row in fetched if row[5] and row[6]) >= 10, "the live site sends ETag and Last-Modified"
@@ -187,6 +190,7 @@ def test_delete_the_database_and_reindex_gives_everything_back(live: MockServer,
     after = _state(tmp_path)
 
     assert after["site"] == before["site"]
+    assert after["started"] is None  # when crawls ran is not in the WARCs' frontier, only in the run log
     assert after["schedules"] == before["schedules"]
     assert after["articles"] == before["articles"]
     # Every fetched URL is back with its validators, status, fetch count and revisit pointers.

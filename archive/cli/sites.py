@@ -61,10 +61,13 @@ def site_group() -> None:
 @site_group.command("add")
 @click.argument("name")
 @click.argument("url")
-@click.option("--feed", "feeds", multiple=True, help="RSS/Atom/JSON feed URL (repeatable; found automatically if absent).")
-@click.option("--sitemap", "sitemaps", multiple=True, help="Sitemap or sitemap index URL (repeatable; robots.txt is read too).")
+@click.option("--feed", "feeds", multiple=True,
+              help="RSS/Atom/JSON feed URL (repeatable; found automatically if absent).")
+@click.option("--sitemap", "sitemaps", multiple=True,
+              help="Sitemap or sitemap index URL (repeatable; robots.txt is read too).")
 @click.option("--section", "sections", multiple=True, help="Section front page polled every run (repeatable).")
-@click.option("--allow", "allow", multiple=True, metavar="RE", help="Only follow URLs matching this regex (repeatable).")
+@click.option("--allow", "allow", multiple=True, metavar="RE",
+              help="Only follow URLs matching this regex (repeatable).")
 @click.option("--deny", "deny", multiple=True, metavar="RE", help="Never follow URLs matching this regex (repeatable).")
 @data_dir_option
 @db_option

@@ -74,9 +74,9 @@ def sync_sites(db: Database, data_dir: Path) -> dict[str, SiteDeclaration]:
     now = utcnow()
     with db.session() as session:
         rows = {r.name: r for r in session.scalars(select(WatchedSite).where(WatchedSite.adhoc.is_(False)))}
-        for name, row in rows.items():
+        for name, gone in rows.items():
             if name not in declared:
-                _delete_site(session, row.id)
+                _delete_site(session, gone.id)
         for site in declared.values():
             row = rows.get(site.name)
             if row is None:
@@ -211,7 +211,7 @@ def _summary(session: Session, row: WatchedSite) -> SiteSummary:
         select(UrlState.status, func.count()).where(UrlState.watched_site_id == row.id)
         .group_by(UrlState.status)).all())
     found = session.execute(select(UrlState.kind, UrlState.url).where(
-        UrlState.watched_site_id == row.id, UrlState.kind.in_(("feed", "sitemap"))).order_by(UrlState.id)).all()
+        UrlState.watched_site_id == row.id, UrlState.kind.in_(("feed", "sitemap"))).order_by(UrlState.url)).all()
     return SiteSummary(
         SiteConfig.from_row(row), sum(counts.values()), counts.get("fetched", 0), counts.get("queued", 0),
         aware(row.last_crawl_started), aware(row.last_crawl_finished),
