@@ -93,7 +93,7 @@ def _fetch(record: ArcWarcRecord) -> _Fetch | None:
     url = (headers.get_header("WARC-Target-URI") or "").strip("<>")
     when = _parse_warc_date(headers.get_header("WARC-Date") or "")
     status = _status(record.http_headers.get_statuscode())
-    if when is None or status is None or not url.startswith(("http://", "https://")) or url.endswith("/robots.txt"):
+    if when is None or status is None or not url.startswith(("http://", "https://")):
         return None
     http = record.http_headers
     result = FetchResult(
@@ -136,7 +136,7 @@ def _site_filter(site: WatchedSite) -> Callable[[str], bool]:
     declared = {site.url, *site.sections, *site.feeds, *site.sitemaps}
 
     def covers(url: str) -> bool:
-        if url in declared:
+        if url in declared or (url.endswith("/robots.txt") and scope.contains(url)):
             return True
         if not scope.contains(url) or (allow and not any(p.search(url) for p in allow)):
             return False
