@@ -212,7 +212,7 @@ class Frontier:
             connection = session.connection()
             upsert = _upsert_for(connection.dialect.name)
             for key, info in pending.items():
-                values = {name: getattr(info, name) for name in _COLUMNS}
+                values = {name: _utc(getattr(info, name)) for name in _COLUMNS}
                 if info.id is None:
                     # Upsert: two ad-hoc crawls of one host may discover the same URL.
                     statement = upsert(UrlState).values(
@@ -225,6 +225,14 @@ class Frontier:
                 else:
                     connection.execute(update(UrlState).where(UrlState.id == info.id).values(**values))
         return len(pending)
+
+
+def _utc(value: object) -> object:
+    """Aware times in UTC: SQLite stores a datetime's wall time and drops its offset, so
+    a feed's ``09:15+04:30`` would otherwise come back as 09:15 UTC, 4.5 hours late."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
 
 
 def _upsert_for(dialect: str):  # type: ignore[no-untyped-def]
