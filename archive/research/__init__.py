@@ -1,0 +1,169 @@
+"""The archive from Python: search, read, compare versions, export, without writing SQL.
+
+For notebooks and scripts (and the web interface, which is built on it)::
+
+    from archive.research import open_archive
+
+    archive = open_archive("newsarchive-data")          # or open_archive(db="postgresql+psycopg://...")
+    results = archive.search("election", language="fa", year=2025)
+    results.total, results.hits[0].title, results.facets["site"]
+    df = results.to_pandas()                           # needs pandas (optional)
+    article = archive.article(results.hits[0].id)      # dict: metadata, body, versions
+    diff = archive.diff(article["id"], 1, 2)           # word diff between versions 1 and 2
+    archive.export("parquet", "election.parquet", "election", language="fa")
+
+The database is opened read-only and never created; the query language is the CLI's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from archive.db.search import SORTS, SearchHit
+from archive.errors import ConfigError, QueryError
+from archive.research import _queries
+from archive.research._dashboard import SiteHealth, sites_dashboard
+from archive.research._queries import highlight
+from archive.research._diff import DiffPiece, version_word_diff, word_diff
+from archive.research._readonly import open_readonly
+
+__all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "highlight",
+           "open_archive", "word_diff"]
+
+COUNT_CAP = 10_000
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the query text, facet filters, order and page (what a search URL holds)."""
+
+    q: str = ""
+    site: str | None = None
+    section: str | None = None
+    language: str | None = None
+    author: str | None = None
+    year: int | None = None
+    month: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
+        if self.month is not None and (self.year is None or not 1 <= self.month <= 12):
+            raise QueryError("month needs a year and must be 1 to 12")
+        if self.year is not None and not 1 <= self.year <= 9998:
+            raise QueryError(f"year {self.year} is out of range")
+
+    def filters(self, paged: bool = True) -> Any:
+        """The ``archive.db.search.SearchFilters`` for this request."""
+        return _queries.to_filters(
+            site=self.site, section=self.section, language=self.language, author=self.author, year=self.year,
+            month=self.month, sort=self.sort, limit=self.per_page if paged else 20,
+            offset=(self.page - 1) * self.per_page if paged else 0)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with the number of matching articles that have it."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    """A page of hits, the total (a lower bound when ``total_capped``) and the facets."""
+
+    request: SearchRequest
+    hits: list[SearchHit]
+    total: int
+    total_capped: bool
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [hit.to_dict() for hit in self.hits]
+
+    def to_pandas(self) -> Any:
+        """The hits as a pandas DataFrame (pandas is optional: pip install pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ConfigError("to_pandas() needs pandas: pip install pandas") from exc
+        return pd.DataFrame(self.to_dicts())
+
+
+class Archive:
+    """A read-only view of one archive database."""
+
+    def __init__(self, data_dir: Path | str | None = None, db: str | None = None) -> None:
+        self.data_dir = Path(data_dir or "newsarchive-data")
+        self.database = open_readonly(self.data_dir, db)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def search(self, q: str = "", *, facets: bool = True, **options: Any) -> SearchResults:
+        """Search like ``newsarchive search``; ``options`` are ``SearchRequest`` fields."""
+        return self.run(SearchRequest(q=q, **options), facets=facets)
+
+    def run(self, request: SearchRequest, facets: bool = True) -> SearchResults:
+        filters = request.filters()
+        with self.database.session() as session:
+            hits = _queries.find(session, request.q, filters)
+            total = _queries.count(session, request.q, filters, COUNT_CAP)
+            found = _queries.facets(session, request.q, filters, COUNT_CAP, year=request.year) if facets else {}
+        return SearchResults(
+            request, hits, min(total, COUNT_CAP), total > COUNT_CAP,
+            {name: [FacetValue(*v) for v in values] for name, values in found.items()})
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        """Latest fields at top level and every version (oldest first), as ``newsarchive show --format json``."""
+        with self.database.session() as session:
+            return _queries.detail(session, article_id)
+
+    def captures(self, article_ids: list[int]) -> dict[int, tuple[str, Any]]:
+        """(URL, fetched_at) of the capture behind each article's latest version."""
+        with self.database.session() as session:
+            return _queries.captures_for(session, article_ids)
+
+    def diff(self, article_id: int, old: int, new: int) -> dict[str, Any] | None:
+        """Word diff of title and body between version numbers ``old`` and ``new``; None if either is missing."""
+        detail = self.article(article_id)
+        versions = {v["number"]: v for v in (detail or {}).get("versions", [])}
+        if old not in versions or new not in versions:
+            return None
+        return version_word_diff(versions[old], versions[new])
+
+    def export(self, fmt: str, out: Path | str | IO[bytes], q: str = "", **options: Any) -> int:
+        """Write every matching article as csv, jsonl or parquet (``newsarchive export``'s columns)."""
+        request = SearchRequest(q=q, **options)
+        return _queries.export(self.database, fmt, Path(out) if isinstance(out, str) else out, request.q,
+                               request.filters(paged=False))
+
+    def sites(self, days: int = 30) -> list[SiteHealth]:
+        """The sites dashboard: articles per day, last crawl, next run, errors, extraction health."""
+        with self.database.session() as session:
+            return sites_dashboard(session, days)
+
+
+def open_archive(data_dir: Path | str | None = None, db: str | None = None) -> Archive:
+    """Open the archive in ``data_dir`` (default ./newsarchive-data) or at the database URL ``db``."""
+    return Archive(data_dir, db)

@@ -1,0 +1,135 @@
+"""The one adapter between the research API and ``archive.db``'s query code.
+
+Everything the web interface and the notebook API ask of the database goes through
+these functions, which call the public search, lookup and export functions: the query
+language, its safety and its ranking stay in ``archive.db.search``; here we only add
+what a browsing interface needs on top (counts, facets, year/month filters).
+
+Counts and facets are bounded: they look at no more than ``cap`` matching articles,
+so a search matching most of a million articles still answers quickly; the result
+says when a figure is a lower bound ("10,000+").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.db.export import export_articles
+from archive.db.lookup import article_detail, latest_captures
+from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
+from archive.db.query import ParsedQuery, parse_query
+from archive.db.search import SearchFilters, SearchHit, _folded_with_index, matching, search
+from archive.db.session import Database
+
+FACET_FIELDS = ("site", "section", "language", "author", "date")
+
+
+def parsed(query: str) -> ParsedQuery | None:
+    """The parsed query (``QueryError`` when it is unusable); None for an empty one."""
+    return parse_query(query) if query.strip() else None
+
+
+def to_filters(*, site: str | None = None, section: str | None = None, language: str | None = None,
+               author: str | None = None, year: int | None = None, month: int | None = None,
+               sort: str = "relevance", limit: int = 20, offset: int = 0) -> SearchFilters:
+    """``SearchFilters`` with the same meaning as the CLI's options; year/month become a date range."""
+    since = until = None
+    if year:
+        since = dt.datetime(year, month or 1, 1, tzinfo=dt.timezone.utc)
+        until = dt.datetime(year + (month == 12), (month % 12) + 1, 1, tzinfo=dt.timezone.utc) if month \
+            else dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    return SearchFilters(site=site, section=section, language=language, author=author, since=since,
+                         until=until, limit=limit, offset=offset, sort=sort)
+
+
+def find(session: Session, query: str, filters: SearchFilters) -> list[SearchHit]:
+    return search(session, query, filters)
+
+
+def count(session: Session, query: str, filters: SearchFilters, cap: int) -> int:
+    """Matching articles, counted up to ``cap + 1`` (more than ``cap`` means "cap+")."""
+    ids = _matches(session, query, filters, (Article.id,)).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(ids)) or 0
+
+
+def facets(session: Session, query: str, filters: SearchFilters, cap: int, size: int = 10,
+           year: int | None = None) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet over at most ``cap`` matches, biggest first.
+
+    ``date`` is per year, or per month (``YYYY-MM``) once a year is chosen.
+    """
+    av = ArticleVersion
+    dialect = session.get_bind().dialect.name
+    period = _month(av.published_at, dialect) if year else _year(av.published_at, dialect)
+    cols = (Article.id.label("aid"), av.id.label("vid"), Site.host.label("host"),
+            func.coalesce(Site.name, Site.host).label("site_name"), av.section.label("section"),
+            av.language.label("language"), period.label("period"))
+    m = _matches(session, query, filters, cols).limit(cap).subquery("m")
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for name, value, label in (("site", m.c.host, m.c.site_name), ("section", m.c.section, m.c.section),
+                               ("language", m.c.language, m.c.language), ("date", m.c.period, m.c.period)):
+        n = func.count().label("n")
+        stmt = select(value, func.max(label), n).where(value.is_not(None)).group_by(value)
+        stmt = stmt.order_by(value.desc()) if name == "date" else stmt.order_by(n.desc(), value)
+        out[name] = [(str(v), str(lab), c) for v, lab, c in session.execute(stmt.limit(size if name != "date" else 60))]
+    n = func.count().label("n")
+    authors = (select(Author.name, n).select_from(m)
+               .join(ArticleVersionAuthor, ArticleVersionAuthor.version_id == m.c.vid)
+               .join(Author, Author.id == ArticleVersionAuthor.author_id)
+               .group_by(Author.id, Author.name).order_by(n.desc(), Author.name).limit(size))
+    out["author"] = [(name, name, c) for name, c in session.execute(authors)]
+    return out
+
+
+def _matches(session: Session, query: str, filters: SearchFilters, columns: tuple[Any, ...]) -> Any:
+    stmt, _ = matching(session.get_bind().dialect.name, parsed(query), filters, columns)
+    return stmt
+
+
+def _year(column: Any, dialect: str) -> Any:
+    return func.substr(column, 1, 4) if dialect == "sqlite" else func.to_char(column, "YYYY")
+
+
+def _month(column: Any, dialect: str) -> Any:
+    return func.substr(column, 1, 7) if dialect == "sqlite" else func.to_char(column, "YYYY-MM")
+
+
+def detail(session: Session, article_id: int) -> dict[str, Any] | None:
+    return article_detail(session, article_id)
+
+
+def captures_for(session: Session, article_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
+    return latest_captures(session, article_ids)
+
+
+def export(db: Database, fmt: str, out: IO[bytes], query: str, filters: SearchFilters) -> int:
+    """Stream the result set as ``newsarchive export`` does (same columns)."""
+    return export_articles(db, fmt, out, query=query, filters=filters)
+
+
+def highlight(text: str, query: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is_match) for the query's words, matched as search matches them
+    (folded: U+200C, tatweel, Arabic/Farsi yeh and kaf, case)."""
+    words = sorted(set(parsed(query).positive_words), key=len, reverse=True) if query.strip() else []
+    if not words or not text:
+        return [(text, False)] if text else []
+    folded, index = _folded_with_index(text)
+    marks = [False] * len(text)
+    for word in words:
+        start = folded.find(word)
+        while start >= 0:
+            end = start + len(word)
+            for pos in range(index[start], (index[end - 1] + 1)):
+                marks[pos] = True
+            start = folded.find(word, end)
+    pieces: list[tuple[str, bool]] = []
+    for char, mark in zip(text, marks):
+        if pieces and pieces[-1][1] == mark:
+            pieces[-1] = (pieces[-1][0] + char, mark)
+        else:
+            pieces.append((char, mark))
+    return pieces
