@@ -1,7 +1,7 @@
 """Word diff between two versions of an article, for reading rather than patching.
 
-``difflib.SequenceMatcher`` over words and the whitespace between them, so the pieces
-joined back give exactly either text (U+200C stays inside its word: it is not space).
+``difflib.SequenceMatcher`` over words, punctuation and the whitespace between them, so
+the pieces joined back give exactly either text (U+200C stays inside its word).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# Words (joiners and combining marks belong to their word), runs of space, single punctuation marks.
+_TOKEN = re.compile(r"\s+|[\w\u200c\u200d\u0300-\u036f\u064b-\u065f\u0670]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
