@@ -32,7 +32,10 @@ from archive.research._readonly import open_readonly
 __all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "highlight",
            "open_archive", "word_diff"]
 
+# Counts stop at COUNT_CAP ("10,000+"); facets count the first FACET_CAP matches. Reading a
+# match costs reading its version row (body included), so these bound a page's work at any size.
 COUNT_CAP = 10_000
+FACET_CAP = 2_000
 MAX_PER_PAGE = 100
 
 
@@ -80,13 +83,15 @@ class FacetValue:
 
 @dataclass
 class SearchResults:
-    """A page of hits, the total (a lower bound when ``total_capped``) and the facets."""
+    """A page of hits, the total (a lower bound when ``total_capped``) and the facets
+    (counted over the first ``FACET_CAP`` matches when ``facets_sampled``)."""
 
     request: SearchRequest
     hits: list[SearchHit]
     total: int
     total_capped: bool
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_sampled: bool = False
 
     @property
     def pages(self) -> int:
@@ -128,11 +133,13 @@ class Archive:
         filters = request.filters()
         with self.database.session() as session:
             hits = _queries.find(session, request.q, filters)
-            total = _queries.count(session, request.q, filters, COUNT_CAP)
-            found = _queries.facets(session, request.q, filters, COUNT_CAP, year=request.year) if facets else {}
+            sampled, found = _queries.facets(session, request.q, filters, FACET_CAP, year=request.year) \
+                if facets else (0, {})
+            total = sampled if facets and sampled <= FACET_CAP else \
+                _queries.count(session, request.q, filters, COUNT_CAP)
         return SearchResults(
             request, hits, min(total, COUNT_CAP), total > COUNT_CAP,
-            {name: [FacetValue(*v) for v in values] for name, values in found.items()})
+            {name: [FacetValue(*v) for v in values] for name, values in found.items()}, sampled > FACET_CAP)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         """Latest fields at top level and every version (oldest first), as ``newsarchive show --format json``."""

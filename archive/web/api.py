@@ -35,6 +35,7 @@ def api_search(request: Request) -> Response:
         hits.append({**hit.to_dict(), "replay": replay, "article": f"/api/articles/{hit.id}"})
     return Json({
         "request": asdict(search), "total": results.total, "total_capped": results.total_capped,
+        "facets_sampled": results.facets_sampled,
         "pages": results.pages, "hits": hits,
         "facets": {name: [asdict(v) for v in values] for name, values in results.facets.items()},
     })

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from archive.research import Archive, highlight
+from archive.research import FACET_CAP, Archive, highlight
 from archive.research._diff import version_word_diff
 from archive.web.params import facet_change, facet_clear, query_string, search_request
 from archive.web.views import article_view, is_rtl
@@ -33,7 +33,8 @@ def search_page(request: Request) -> Response:
     selected["date"] = f"{search.year}-{search.month:02d}" if search.month else search.year
     return render(request, "search.html", search=search, results=results, captures=captures,
                   facet_titles=FACET_TITLES, selected=selected, qs=query_string, facet_change=facet_change,
-                  facet_clear=facet_clear, highlight=highlight, is_rtl=is_rtl)
+                  facet_clear=facet_clear, highlight=highlight, is_rtl=is_rtl,
+                  facet_cap=FACET_CAP)
 
 
 def _detail(request: Request) -> dict[str, Any]:
