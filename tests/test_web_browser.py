@@ -23,11 +23,9 @@ import pytest
 from archive.replay import replay_address
 from archive.research import open_archive
 from archive.web import create_app
+from tests.test_wacz import CHROMIUM, CHROMIUM_FLAGS
 from tests.test_web_support import BORDER_URL, DARI_BODY, DARI_TITLE, HOSTILE_TITLE, LiveServer, build_archive
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(os.environ.get("NEWSARCHIVE_ARTIFACTS", Path(tempfile.gettempdir()) / "newsarchive-artifacts")) / "web"
 
 

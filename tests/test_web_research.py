@@ -104,3 +104,19 @@ def test_health_warns_when_a_share_jumps() -> None:
     assert broken.warnings == ["share of missing dates jumped to 60% in the last 7 days (all time 10%): "
                                "check extraction for this site"]
     assert issubclass(QueryError, ArchiveError)
+
+
+def test_counting_and_facets_give_up_after_the_time_limit(archive_dir: ArchiveDir,  # noqa: F811
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.research import _queries
+
+    endless = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+               if archive_dir.db_url is None else "SELECT pg_sleep(5)")
+    with open_archive(archive_dir.data_dir, archive_dir.db_url) as archive:
+        with archive.database.session() as session:
+            assert _queries.within(session, 50, lambda: session.execute(text(endless)).scalar()) is None
+            assert _queries.within(session, 5000, lambda: session.execute(text("SELECT 42")).scalar()) == 42
+        monkeypatch.setattr(_queries, "within", lambda session, ms, query: None)
+        results = archive.search("border", per_page=1)
+        assert (results.facets, results.facets_skipped, results.total, results.total_capped) == ({}, True, 1, True)
+        assert results.has_next and len(results.hits) == 1

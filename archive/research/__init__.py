@@ -29,13 +29,15 @@ from archive.research._queries import highlight
 from archive.research._diff import DiffPiece, version_word_diff, word_diff
 from archive.research._readonly import open_readonly
 
-__all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "highlight",
+__all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "check_query", "highlight",
            "open_archive", "word_diff"]
 
-# Counts stop at COUNT_CAP ("10,000+"); facets count the first FACET_CAP matches. Reading a
-# match costs reading its version row (body included), so these bound a page's work at any size.
+# Counts stop at COUNT_CAP ("10,000+"); facets count the first FACET_CAP matches; both give
+# up after TIME_LIMIT_MS. Reading a match costs reading its version row (body included), so
+# these bound a page's work at any size (Datasette limits its facets the same way).
 COUNT_CAP = 10_000
 FACET_CAP = 2_000
+TIME_LIMIT_MS = 200
 MAX_PER_PAGE = 100
 
 
@@ -84,7 +86,8 @@ class FacetValue:
 @dataclass
 class SearchResults:
     """A page of hits, the total (a lower bound when ``total_capped``) and the facets
-    (counted over the first ``FACET_CAP`` matches when ``facets_sampled``)."""
+    (counted over the first ``FACET_CAP`` matches when ``facets_sampled``; none when
+    they took longer than the time limit: ``facets_skipped``)."""
 
     request: SearchRequest
     hits: list[SearchHit]
@@ -92,6 +95,11 @@ class SearchResults:
     total_capped: bool
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     facets_sampled: bool = False
+    facets_skipped: bool = False  # they took longer than the time limit
+
+    @property
+    def has_next(self) -> bool:
+        return self.request.page < self.pages or (self.total_capped and len(self.hits) == self.request.per_page)
 
     @property
     def pages(self) -> int:
@@ -112,8 +120,10 @@ class SearchResults:
 class Archive:
     """A read-only view of one archive database."""
 
-    def __init__(self, data_dir: Path | str | None = None, db: str | None = None) -> None:
+    def __init__(self, data_dir: Path | str | None = None, db: str | None = None,
+                 time_limit_ms: int = TIME_LIMIT_MS) -> None:
         self.data_dir = Path(data_dir or "newsarchive-data")
+        self.time_limit_ms = time_limit_ms
         self.database = open_readonly(self.data_dir, db)
 
     def close(self) -> None:
@@ -133,13 +143,17 @@ class Archive:
         filters = request.filters()
         with self.database.session() as session:
             hits = _queries.find(session, request.q, filters)
-            sampled, found = _queries.facets(session, request.q, filters, FACET_CAP, year=request.year) \
-                if facets else (0, {})
-            total = sampled if facets and sampled <= FACET_CAP else \
-                _queries.count(session, request.q, filters, COUNT_CAP)
+            found = _queries.within(session, self.time_limit_ms, lambda: _queries.facets(
+                session, request.q, filters, FACET_CAP, year=request.year)) if facets else None
+            sampled = found[0] if found else 0
+            total = sampled if found and sampled <= FACET_CAP else _queries.within(
+                session, self.time_limit_ms, lambda: _queries.count(session, request.q, filters, COUNT_CAP))
+        counted = total is not None
+        total = total if total is not None else filters.offset + len(hits)  # gave up counting: at least these
         return SearchResults(
-            request, hits, min(total, COUNT_CAP), total > COUNT_CAP,
-            {name: [FacetValue(*v) for v in values] for name, values in found.items()}, sampled > FACET_CAP)
+            request, hits, min(total, COUNT_CAP), not counted or total > COUNT_CAP,
+            {name: [FacetValue(*v) for v in values] for name, values in (found[1] if found else {}).items()},
+            facets_sampled=sampled > FACET_CAP, facets_skipped=facets and found is None)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         """Latest fields at top level and every version (oldest first), as ``newsarchive show --format json``."""
@@ -171,6 +185,16 @@ class Archive:
             return sites_dashboard(session, days)
 
 
-def open_archive(data_dir: Path | str | None = None, db: str | None = None) -> Archive:
-    """Open the archive in ``data_dir`` (default ./newsarchive-data) or at the database URL ``db``."""
-    return Archive(data_dir, db)
+def check_query(q: str) -> None:
+    """Raise ``QueryError`` (one line) if ``q`` is not a query that search can run."""
+    _queries.parsed(q)
+
+
+def open_archive(data_dir: Path | str | None = None, db: str | None = None,
+                 time_limit_ms: int = TIME_LIMIT_MS) -> Archive:
+    """Open the archive in ``data_dir`` (default ./newsarchive-data) or at the database URL ``db``.
+
+    ``time_limit_ms`` bounds the counting and facets of a search (not the search itself);
+    in a notebook, raise it to always get them.
+    """
+    return Archive(data_dir, db, time_limit_ms)

@@ -5,18 +5,24 @@ these functions, which call the public search, lookup and export functions: the 
 language, its safety and its ranking stay in ``archive.db.search``; here we only add
 what a browsing interface needs on top (counts, facets, year/month filters).
 
-Counts and facets are bounded: they look at no more than ``cap`` matching articles,
-so a search matching most of a million articles still answers quickly; the result
-says when a figure is a lower bound ("10,000+") or facets counted a first sample.
+Counts and facets are bounded twice: they look at no more than ``cap`` matching
+articles, and (like Datasette's facet time limit) they give up after ``time_limit_ms``,
+so that they never cost more than the search itself by much; the result says when a
+figure is a lower bound ("10,000+"), a sample, or was given up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import time
+from collections.abc import Callable, Iterator
 from collections import Counter
+from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive.db.export import export_articles
@@ -96,6 +102,34 @@ def facets(session: Session, query: str, filters: SearchFilters, cap: int, size:
     return len(seen), out
 
 
+def within(session: Session, limit_ms: int, query: Callable[[], Any]) -> Any | None:
+    """``query()``, or None when it runs longer than ``limit_ms`` (the statement is interrupted)."""
+    try:
+        with _time_limit(session, limit_ms):
+            return query()
+    except OperationalError as exc:
+        if "interrupt" in str(exc) or "statement timeout" in str(exc) or "canceling statement" in str(exc):
+            return None
+        raise
+
+
+@contextlib.contextmanager
+def _time_limit(session: Session, limit_ms: int) -> Iterator[None]:
+    if session.get_bind().dialect.name == "sqlite":
+        raw = session.connection().connection.driver_connection
+        deadline = time.monotonic() + limit_ms / 1000
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+        return
+    with session.begin_nested():  # a cancelled statement aborts only this savepoint
+        session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(limit_ms))}"))  # 0 would mean none
+        yield
+        session.execute(text("SET LOCAL statement_timeout TO DEFAULT"))
+
+
 def _matches(session: Session, query: str, filters: SearchFilters, columns: tuple[Any, ...]) -> Any:
     stmt, _ = matching(session.get_bind().dialect.name, parsed(query), filters, columns)
     return stmt
@@ -117,7 +151,7 @@ def captures_for(session: Session, article_ids: list[int]) -> dict[int, tuple[st
     return latest_captures(session, article_ids)
 
 
-def export(db: Database, fmt: str, out: IO[bytes], query: str, filters: SearchFilters) -> int:
+def export(db: Database, fmt: str, out: Path | IO[bytes], query: str, filters: SearchFilters) -> int:
     """Stream the result set as ``newsarchive export`` does (same columns)."""
     return export_articles(db, fmt, out, query=query, filters=filters)
 
@@ -125,7 +159,8 @@ def export(db: Database, fmt: str, out: IO[bytes], query: str, filters: SearchFi
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, is_match) for the query's words, matched as search matches them
     (folded: U+200C, tatweel, Arabic/Farsi yeh and kaf, case)."""
-    words = sorted(set(parsed(query).positive_words), key=len, reverse=True) if query.strip() else []
+    query_parsed = parsed(query)
+    words = sorted(set(query_parsed.positive_words), key=len, reverse=True) if query_parsed else []
     if not words or not text:
         return [(text, False)] if text else []
     folded, index = _folded_with_index(text)

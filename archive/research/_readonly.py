@@ -36,7 +36,7 @@ def open_readonly(data_dir: Path | str | None = None, db_url: str | None = None)
         revision = current_revision(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open database {shown}: {' '.join(str(exc.orig or exc).split())[:200]}") from exc
+        raise DatabaseError(f"cannot open database {shown}: {' '.join(str(getattr(exc, 'orig', None) or exc).split())[:200]}") from exc
     if revision is None:
         engine.dispose()
         raise ConfigError(f"{shown} is not a newsarchive database (no schema): crawl into it first")

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from archive.research._diff import version_word_diff
-from archive.web.pages import _archive, _detail, version_pair
+from archive.web.pages import archive_of, article_or_404, version_pair
 from archive.web.params import search_request
 from archive.web.views import capture_replay
 
@@ -25,7 +25,7 @@ class Json(JSONResponse):
 
 def api_search(request: Request) -> Response:
     search = search_request(request.query_params)
-    archive = _archive(request)
+    archive = archive_of(request)
     results = archive.run(search, facets=request.query_params.get("facets") != "0")
     captures = archive.captures([hit.id for hit in results.hits])
     hits = []
@@ -35,25 +35,25 @@ def api_search(request: Request) -> Response:
         hits.append({**hit.to_dict(), "replay": replay, "article": f"/api/articles/{hit.id}"})
     return Json({
         "request": asdict(search), "total": results.total, "total_capped": results.total_capped,
-        "facets_sampled": results.facets_sampled,
+        "facets_sampled": results.facets_sampled, "facets_skipped": results.facets_skipped,
         "pages": results.pages, "hits": hits,
         "facets": {name: [asdict(v) for v in values] for name, values in results.facets.items()},
     })
 
 
 def api_article(request: Request) -> Response:
-    article = _detail(request)
+    article = article_or_404(request)
     article.pop("paragraphs")
     return Json(article)
 
 
 def api_versions(request: Request) -> Response:
-    article = _detail(request)
+    article = article_or_404(request)
     return Json([{k: v for k, v in version.items() if k != "body"} for version in article["versions"]])
 
 
 def api_diff(request: Request) -> Response:
-    article = _detail(request)
+    article = article_or_404(request)
     a, b = version_pair(request, [v["number"] for v in article["versions"]])
     if a is None or b is None:
         return Json({"error": "this article has one version: nothing to compare"}, status_code=400)
@@ -65,4 +65,4 @@ def api_diff(request: Request) -> Response:
 
 
 def api_sites(request: Request) -> Response:
-    return Json([asdict(site) for site in _archive(request).sites()])
+    return Json([asdict(site) for site in archive_of(request).sites()])

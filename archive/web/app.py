@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from archive.errors import ArchiveError, ConfigError, DatabaseError, QueryError
-from archive.research import Archive
+from archive.research import Archive, check_query
 from archive.web import api, pages
 from archive.web.downloads import MEDIA_TYPES, read_record_bytes, record_path, stream_export
 from archive.web.params import query_string, search_request
@@ -87,7 +87,7 @@ def export(request: Request) -> Response:
         raise HTTPException(404, f"no export format {fmt!r}; use csv, jsonl or parquet")
     search = search_request(request.query_params)
     archive: Archive = request.app.state.archive
-    archive.run(search, facets=False)  # a bad query fails here, as a 400, before the download starts
+    check_query(search.q)  # a bad query fails here, as a 400, before the download starts
     chunks = stream_export(lambda out: archive.export(fmt, out, search.q, **_options(search)))
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="newsarchive-{stamp}.{fmt}"'}

@@ -16,7 +16,7 @@ from archive.web.views import article_view, is_rtl
 FACET_TITLES = {"site": "Site", "section": "Section", "language": "Language", "author": "Author", "date": "Date"}
 
 
-def _archive(request: Request) -> Archive:
+def archive_of(request: Request) -> Archive:
     return request.app.state.archive
 
 
@@ -27,8 +27,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 def search_page(request: Request) -> Response:
     """Results with snippets, counts and facets; every link keeps the whole search in the URL."""
     search = search_request(request.query_params)
-    results = _archive(request).run(search)
-    captures = _archive(request).captures([hit.id for hit in results.hits])
+    results = archive_of(request).run(search)
+    captures = archive_of(request).captures([hit.id for hit in results.hits])
     selected = {name: getattr(search, name) for name in ("site", "section", "language", "author")}
     selected["date"] = f"{search.year}-{search.month:02d}" if search.month else search.year
     return render(request, "search.html", search=search, results=results, captures=captures,
@@ -37,20 +37,20 @@ def search_page(request: Request) -> Response:
                   facet_cap=FACET_CAP)
 
 
-def _detail(request: Request) -> dict[str, Any]:
-    detail = _archive(request).article(request.path_params["article_id"])
+def article_or_404(request: Request) -> dict[str, Any]:
+    detail = archive_of(request).article(request.path_params["article_id"])
     if detail is None:
         raise HTTPException(404, f"no article with id {request.path_params['article_id']}")
     return article_view(detail, request.app.state.replay_base)
 
 
 def article_page(request: Request) -> Response:
-    return render(request, "article.html", article=_detail(request))
+    return render(request, "article.html", article=article_or_404(request))
 
 
 def versions_page(request: Request) -> Response:
     """The timeline of versions and a word diff between any two (``?a=1&b=3``; default: the last two)."""
-    article = _detail(request)
+    article = article_or_404(request)
     numbers = [v["number"] for v in article["versions"]]
     a, b = version_pair(request, numbers)
     by_number = {v["number"]: v for v in article["versions"]}
@@ -78,4 +78,4 @@ def version_pair(request: Request, numbers: list[int]) -> tuple[int | None, int 
 
 
 def sites_page(request: Request) -> Response:
-    return render(request, "sites.html", sites=_archive(request).sites())
+    return render(request, "sites.html", sites=archive_of(request).sites())
