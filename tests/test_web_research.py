@@ -120,3 +120,37 @@ def test_counting_and_facets_give_up_after_the_time_limit(archive_dir: ArchiveDi
         results = archive.search("border", per_page=1)
         assert (results.facets, results.facets_skipped, results.total, results.total_capped) == ({}, True, 1, True)
         assert results.has_next and len(results.hits) == 1
+
+
+def test_archived_urls_become_links_only_when_http() -> None:
+    from archive.web.security import content_security_policy, safe_href
+
+    assert safe_href("https://example.com/a") == "https://example.com/a"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>", "vbscript:x", "", None):
+        assert safe_href(bad) is None
+    assert "img-src 'self' data: http://127.0.0.1:8080;" in content_security_policy("http://127.0.0.1:8080/")
+    assert "img-src 'self' data:;" in content_security_policy("javascript:x")
+
+
+def test_a_stream_that_is_dropped_stops_its_writer() -> None:
+    import threading
+
+    from archive.web.downloads import CHUNK, stream_export
+
+    written = []
+    finished = threading.Event()
+
+    def write(out) -> int:  # noqa: ANN001
+        try:
+            for _ in range(10_000):
+                out.write(b"x" * CHUNK)
+                written.append(1)
+        finally:
+            finished.set()
+        return 0
+
+    chunks = stream_export(write)
+    assert next(chunks) == b"x" * CHUNK
+    chunks.close()
+    assert finished.wait(5) and len(written) < 100
+    assert b"".join(stream_export(lambda out: out.write(b"abc"))) == b"abc"
