@@ -56,6 +56,7 @@ def _json(server: LiveServer, path: str, status: int = 200) -> object:
 def test_search_counts_facets_highlights_and_narrowing(server: LiveServer) -> None:
     page = _html(server, "/?q=border")
     assert "<strong>2</strong>" in page and "<mark>border</mark>" in page
+    assert f'class="capture" href="{REPLAY}/news/' in page
     assert 'href="?q=border&amp;site=example.com"' in page  # a facet link keeps the query
     data = _json(server, "/api/search?q=border")
     assert data["total"] == 2 and not data["total_capped"]

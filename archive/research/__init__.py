@@ -146,8 +146,13 @@ class Archive:
             found = _queries.within(session, self.time_limit_ms, lambda: _queries.facets(
                 session, request.q, filters, FACET_CAP, year=request.year)) if facets else None
             sampled = found[0] if found else 0
-            total = sampled if found and sampled <= FACET_CAP else _queries.within(
-                session, self.time_limit_ms, lambda: _queries.count(session, request.q, filters, COUNT_CAP))
+            if found and sampled <= FACET_CAP:
+                total: int | None = sampled
+            elif facets and found is None:
+                total = None  # facets ran out of time: so would the count, which reads more rows
+            else:
+                total = _queries.within(session, self.time_limit_ms,
+                                        lambda: _queries.count(session, request.q, filters, COUNT_CAP))
         counted = total is not None
         total = total if total is not None else filters.offset + len(hits)  # gave up counting: at least these
         return SearchResults(

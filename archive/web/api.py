@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from archive.research._diff import version_word_diff
 from archive.web.pages import archive_of, article_or_404, version_pair
 from archive.web.params import search_request
-from archive.web.views import capture_replay
+from archive.web.views import hit_replays
 
 
 class Json(JSONResponse):
@@ -27,12 +27,9 @@ def api_search(request: Request) -> Response:
     search = search_request(request.query_params)
     archive = archive_of(request)
     results = archive.run(search, facets=request.query_params.get("facets") != "0")
-    captures = archive.captures([hit.id for hit in results.hits])
-    hits = []
-    for hit in results.hits:
-        url, fetched = captures.get(hit.id, (None, None))
-        replay = capture_replay({"url": url, "fetched_at": fetched}, request.app.state.replay_base) if url else None
-        hits.append({**hit.to_dict(), "replay": replay, "article": f"/api/articles/{hit.id}"})
+    replays = hit_replays(archive.captures([hit.id for hit in results.hits]), request.app.state.replay_base)
+    hits = [{**hit.to_dict(), "replay": replays.get(hit.id), "article": f"/api/articles/{hit.id}"}
+            for hit in results.hits]
     return Json({
         "request": asdict(search), "total": results.total, "total_capped": results.total_capped,
         "facets_sampled": results.facets_sampled, "facets_skipped": results.facets_skipped,

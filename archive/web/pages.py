@@ -11,7 +11,7 @@ from starlette.responses import Response
 from archive.research import FACET_CAP, Archive, highlight
 from archive.research._diff import version_word_diff
 from archive.web.params import facet_change, facet_clear, query_string, search_request
-from archive.web.views import article_view, is_rtl
+from archive.web.views import article_view, hit_replays, is_rtl
 
 FACET_TITLES = {"site": "Site", "section": "Section", "language": "Language", "author": "Author", "date": "Date"}
 
@@ -28,10 +28,10 @@ def search_page(request: Request) -> Response:
     """Results with snippets, counts and facets; every link keeps the whole search in the URL."""
     search = search_request(request.query_params)
     results = archive_of(request).run(search)
-    captures = archive_of(request).captures([hit.id for hit in results.hits])
+    replays = hit_replays(archive_of(request).captures([hit.id for hit in results.hits]), request.app.state.replay_base)
     selected = {name: getattr(search, name) for name in ("site", "section", "language", "author")}
     selected["date"] = f"{search.year}-{search.month:02d}" if search.month else search.year
-    return render(request, "search.html", search=search, results=results, captures=captures,
+    return render(request, "search.html", search=search, results=results, replays=replays,
                   facet_titles=FACET_TITLES, selected=selected, qs=query_string, facet_change=facet_change,
                   facet_clear=facet_clear, highlight=highlight, is_rtl=is_rtl,
                   facet_cap=FACET_CAP)

@@ -33,6 +33,11 @@ def capture_replay(capture: dict[str, Any] | None, replay_base: str) -> str | No
     return replay_address(capture["url"], timestamp(capture["fetched_at"]), replay_base)
 
 
+def hit_replays(captures: dict[int, tuple[str, dt.datetime]], replay_base: str) -> dict[int, str | None]:
+    """Replay address per article id, from ``Archive.captures``."""
+    return {aid: capture_replay({"url": url, "fetched_at": when}, replay_base) for aid, (url, when) in captures.items()}
+
+
 def image_replay(src: str, capture: dict[str, Any] | None, replay_base: str) -> str | None:
     """The image as archived near the page's capture time (pywb's ``im_`` mode), never the live web."""
     if not capture or not src.startswith(("http://", "https://")):
