@@ -43,19 +43,19 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def spread(db: Database) -> None:
     """Give the bulk-filled articles 50 sites and one of 500 authors each (bulk_fill uses one site, no author rows)."""
     with db.session() as s:
-        if (s.execute(text("SELECT count(*) FROM sites")).scalar() or 0) >= 50:
-            return
-        for n in range(50):
-            s.execute(text("INSERT INTO sites (host, name, first_seen) VALUES (:h, :n, CURRENT_TIMESTAMP)"),
-                      {"h": f"site{n}.example", "n": f"Site {n}"})
-        first_site = s.execute(text("SELECT min(id) FROM sites WHERE host = 'site0.example'")).scalar()
-        s.execute(text("UPDATE articles SET site_id = :base + (id % 50)"), {"base": first_site})
-        for n in range(500):
-            s.execute(text("INSERT INTO authors (name, name_key) VALUES (:n, :k)"),
-                      {"n": f"Author {n}", "k": f"author {n}"})
-        first_author = s.execute(text("SELECT min(id) FROM authors WHERE name_key = 'author 0'")).scalar()
+        if (s.execute(text("SELECT count(*) FROM sites WHERE host LIKE 'site%.example'")).scalar() or 0) < 50:
+            for n in range(50):
+                s.execute(text("INSERT INTO sites (host, name, first_seen) VALUES (:h, :n, CURRENT_TIMESTAMP)"),
+                          {"h": f"site{n}.example", "n": f"Site {n}"})
+            for n in range(500):
+                s.execute(text("INSERT INTO authors (name, name_key) VALUES (:n, :k)"),
+                          {"n": f"Author {n}", "k": f"author {n}"})
+        first_site = s.execute(text("SELECT id FROM sites WHERE host = 'site0.example'")).scalar()
+        first_author = s.execute(text("SELECT id FROM authors WHERE name_key = 'author 0'")).scalar()
+        s.execute(text("UPDATE articles SET site_id = :base + (id % 50) WHERE site_id < :base"), {"base": first_site})
         s.execute(text("INSERT INTO article_version_authors (version_id, position, author_id) "
-                       "SELECT id, 0, :base + (id % 500) FROM article_versions"), {"base": first_author})
+                       "SELECT id, 0, :base + (id % 500) FROM article_versions WHERE id > "
+                       "(SELECT coalesce(max(version_id), 0) FROM article_version_authors)"), {"base": first_author})
 
 
 def free_port() -> int:

@@ -154,3 +154,37 @@ def test_a_stream_that_is_dropped_stops_its_writer() -> None:
     chunks.close()
     assert finished.wait(5) and len(written) < 100
     assert b"".join(stream_export(lambda out: out.write(b"abc"))) == b"abc"
+
+
+def test_newsarchive_serve_serves_the_archive(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.test_web_support import build_archive
+
+    built = build_archive(tmp_path / "data", None)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, "-m", "scraper.cli", "serve", "--port", str(port), "--data-dir",
+                             str(built.data_dir)], env=env, stderr=subprocess.PIPE, text=True)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = opener.open(f"http://127.0.0.1:{port}/?q=border", timeout=5).read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "newsarchive serve did not start"
+                time.sleep(0.2)
+        assert "<mark>border</mark>" in page
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert f"newsarchive web interface: http://127.0.0.1:{port}/" in err
