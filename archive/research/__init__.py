@@ -32,11 +32,11 @@ from archive.research._readonly import open_readonly
 __all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "check_query", "highlight",
            "open_archive", "word_diff"]
 
-# Counts stop at COUNT_CAP ("10,000+"); facets count the first FACET_CAP matches; both give
+# Counts stop at COUNT_CAP ("5,000+"); facets count the first FACET_CAP matches; both give
 # up after TIME_LIMIT_MS. Reading a match costs reading its version row (body included), so
 # these bound a page's work at any size (Datasette limits its facets the same way).
-COUNT_CAP = 10_000
-FACET_CAP = 2_000
+COUNT_CAP = 5_000
+FACET_CAP = 1_000
 TIME_LIMIT_MS = 200
 MAX_PER_PAGE = 100
 

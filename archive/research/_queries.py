@@ -8,7 +8,7 @@ what a browsing interface needs on top (counts, facets, year/month filters).
 Counts and facets are bounded twice: they look at no more than ``cap`` matching
 articles, and (like Datasette's facet time limit) they give up after ``time_limit_ms``,
 so that they never cost more than the search itself by much; the result says when a
-figure is a lower bound ("10,000+"), a sample, or was given up.
+figure is a lower bound ("5,000+"), a sample, or was given up.
 """
 
 from __future__ import annotations
