@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "archive.cli.db",
     "archive.cli.sites",
     "archive.cli.replay",
+    "archive.cli.web",
 )
 # ``crawl`` and ``demo`` need Scrapy, so they are registered by ``scraper.cli`` (the console
 # script's entry point); ``archive`` itself never imports Scrapy.
