@@ -22,6 +22,7 @@ from scrapy.settings import Settings
 
 from archive.config import load_config
 from archive.errors import ConfigError
+from archive.warc.writer import fsync_mode
 from scraper import settings as default_settings
 from scraper.downloadermiddlewares.warc_capture import warcs_dir
 from scraper.extensions.progress import progress_counts
@@ -120,6 +121,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         cmdline["ARCHIVE_DEPTH"] = options.depth  # ... so the spider handles 0 itself
     settings.setdict(cmdline, priority="cmdline")
     settings.setdict(options.overrides, priority="cmdline")
+    fsync_mode(settings.get("ARCHIVE_WARC_FSYNC"))  # a bad value stops here, in one line
     return settings
 
 

@@ -7,6 +7,7 @@ checks one property of what was written against what the server logged as sent.
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_every_warc_passes_warcio_gzip_and_our_check(crawl: CrawlResult) -> None
         report = check_file(path)
         assert report.ok, report.problems
     cli = subprocess.run(
-        ["python", "-m", "scraper.cli", "check", str(crawl.data_dir / "warcs")], capture_output=True, text=True
+        [sys.executable, "-m", "scraper.cli", "check", str(crawl.data_dir / "warcs")], capture_output=True, text=True
     )
     assert cli.returncode == 0 and cli.stdout.startswith("OK   "), cli.stdout + cli.stderr
 

@@ -27,7 +27,7 @@ from archive import __version__
 from archive.errors import WarcWriteError
 from archive.warc.recover import recover_directory
 from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
-from archive.warc.writer import WarcWriter, WriterOptions
+from archive.warc.writer import WarcWriter, WriterOptions, fsync_mode
 from scraper.signals import decompression_capped, response_archived
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class WarcCaptureMiddleware:
             prefix=settings.get("ARCHIVE_WARC_PREFIX"),
             max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE"),
             info_fields=info,
-            fsync=_fsync_mode(settings.get("ARCHIVE_WARC_FSYNC")),
+            fsync=fsync_mode(settings.get("ARCHIVE_WARC_FSYNC")),
         )
         return cls(crawler, warcs_dir(settings.get("ARCHIVE_DATA_DIR")), options)
 
@@ -221,16 +221,6 @@ class WarcCaptureMiddleware:
         self.stats.set_value("archive/write_error", str(exc))
         logger.error("Stopping the crawl: %s", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
-
-
-def _fsync_mode(value: object) -> str | bool:
-    """``batch`` (group commit, default), ``record`` (fsync every pair) or off."""
-    text = str(value).strip().lower()
-    if text in ("batch", "record"):
-        return text
-    if text in ("1", "true", "yes", "on"):
-        return "record"
-    return False
 
 
 def _header_pairs(headers) -> list[tuple[bytes, bytes]]:  # type: ignore[no-untyped-def]
