@@ -162,6 +162,8 @@ def test_full_disk_stops_crawl_with_clear_error_and_readable_warcs(
         (["http://"], "Error: not a URL: 'http://' (expected something like https://example.org/)"),
         (["ftp://example.org/"], "Error: unsupported scheme 'ftp' in 'ftp://example.org/': only http and https are crawled"),
         (["http://127.0.0.1:1/"], "Error: nothing was archived: http://127.0.0.1:1/: "),
+        (["http://127.0.0.1:1/", "-s", "ARCHIVE_WARC_FSYNC=sometimes"],
+         "Error: ARCHIVE_WARC_FSYNC='sometimes' is not one of batch, record, off"),
     ],
 )
 def test_bad_input_gets_one_line_error_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
