@@ -10,7 +10,9 @@ from pathlib import Path
 from archive.warc.reader import WarcRecord, iter_records
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+        # The mock server is on 127.0.0.1: trust it as a seed, but keep refusing private links.
+        "-s", "ARCHIVE_ALLOW_PRIVATE_SEEDS=True"]
 
 
 @dataclass
@@ -23,6 +25,11 @@ class CrawlResult:
     @property
     def warc_paths(self) -> list[Path]:
         return sorted((self.data_dir / "warcs").glob("*.warc.gz"))
+
+    @property
+    def log(self) -> str:
+        """Scrapy's log of the crawl(s), written to DATA_DIR/logs/ unless -v."""
+        return "".join(p.read_text(errors="replace") for p in sorted((self.data_dir / "logs").glob("*.log")))
 
     def records(self) -> list[WarcRecord]:
         return [record for path in self.warc_paths for record in iter_records(path)]

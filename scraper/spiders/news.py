@@ -22,6 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from twisted.python.failure import Failure
 
@@ -89,6 +90,10 @@ class NewsSpider(Spider):
         self.resume = str(resume).lower() in ("1", "true", "yes")
         self.link_extractor = LinkExtractor()
         self.failures: list[str] = []
+        self.seed_failures: list[str] = []  # a seed that answered 4xx/5xx or nothing fails the crawl
+        self.max_pages = 0  # ARCHIVE_MAX_PAGES (--max-pages); 0: no limit
+        self.pages = 0
+        self.stopping = False  # max_pages reached: nothing more is scheduled
         self.state: CrawlState | None = None
         self.seeds_only = False
         self._pending_records: dict[str, tuple[Request, Response]] = {}
@@ -108,6 +113,7 @@ class NewsSpider(Spider):
         self.state = CrawlState.open(self.settings, self.seeds, self.site_name, self.allow_domains, self.resume)
         self.seeds = self.state.seeds
         self.seeds_only = self.settings.getint("ARCHIVE_DEPTH", -1) == 0
+        self.max_pages = self.settings.getint("ARCHIVE_MAX_PAGES", 0)
         self._flusher = task.LoopingCall(self.state.flush)
         self._flusher.start(self.settings.getfloat("ARCHIVE_FRONTIER_FLUSH_INTERVAL", 2.0), now=False)
         site = self.state.site
@@ -134,6 +140,8 @@ class NewsSpider(Spider):
 
     def _request(self, url: str, kind: str, *, priority: int = 0, seed: bool = False) -> Request | None:
         assert self.state is not None
+        if self.stopping:
+            return None
         canonical = url if seed else self.state.canonical(url)
         if canonical is None:
             return None
@@ -184,7 +192,8 @@ class NewsSpider(Spider):
         item = self._item(response)
         if item is not None:
             yield item
-        if self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
+            self._count_page()
+        if self.stopping or self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
             return
         new_links = 0
         for link in self.link_extractor.extract_links(response):
@@ -207,6 +216,14 @@ class NewsSpider(Spider):
                         yield request
         if self.fetch_requisites and response.status == 200:
             yield from self._requisites(response)
+
+    def _count_page(self) -> None:
+        """At ``max_pages`` stop scheduling and close: only requests in flight may still land."""
+        self.pages += 1
+        if self.max_pages and self.pages >= self.max_pages and not self.stopping:
+            self.stopping = True
+            logger.info("Reached --max-pages %d: no more requests are scheduled", self.max_pages)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_pages"))
 
     def _discover_feeds(self, response: Response) -> Iterator[Request]:
         assert self.state is not None
@@ -365,6 +382,7 @@ class NewsSpider(Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self._record(response)
+            self._seed_failed(request, f"HTTP {response.status}")
             self.crawler.stats.inc_value(f"archive/http_status/{response.status}")
             return
         message = failure.getErrorMessage() or failure.type.__name__
@@ -372,12 +390,17 @@ class NewsSpider(Spider):
             logger.info("Ignored %s: %s", url, message)
             return
         self.failures.append(f"{url}: {message}")
+        self._seed_failed(request, message)
         self.crawler.stats.inc_value("archive/failed_requests")
         logger.warning("Failed %s: %s", url, message)
         if self.state is not None and self.state.frontier is not None and request is not None:
             canonical = self.state.canonical(url)
             if canonical:
                 self.state.frontier.record_failure(canonical)
+
+    def _seed_failed(self, request: Request | None, reason: str) -> None:
+        if request is not None and request.meta.get("archive_kind") == "seed":
+            self.seed_failures.append(f"seed {request.url}: {reason}")
 
     def _closed(self, spider: Spider, reason: str) -> None:
         if self._flusher is not None and self._flusher.running:
