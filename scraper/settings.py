@@ -57,6 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.downloadermiddlewares.warc_capture.WarcCaptureMiddleware": 950,
     # Crawl-delay and Retry-After; below capture so a 429/503 is archived first.
     "scraper.downloadermiddlewares.politeness.PolitenessMiddleware": 940,
+    # --max-pages: the last check before a request is queued for download.
+    "scraper.downloadermiddlewares.page_limit.PageLimitMiddleware": 990,
 }
 
 ITEM_PIPELINES = {
@@ -84,6 +86,7 @@ ARCHIVE_DB_URL = None  # None: SQLite in ARCHIVE_DATA_DIR (or NEWSARCHIVE_DB)
 ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
 ARCHIVE_FRONTIER_ENABLED = True  # seen-URL state and resumable frontier in the database
 ARCHIVE_FRONTIER_FLUSH_INTERVAL = 2.0
+ARCHIVE_MAX_PAGES = 0  # set by --max-pages; 0: no limit
 ARCHIVE_DEPTH = -1  # set by --depth; 0 means the seeds only
 ARCHIVE_POLITENESS_ENABLED = True
 ARCHIVE_RETRY_AFTER_MAX = 300.0  # longest Retry-After or Crawl-delay honoured, seconds

@@ -147,8 +147,8 @@ def test_private_links_and_redirects_are_refused_and_logged(crawl: CrawlResult) 
     targets = {r.target_uri for r in crawl.records()}
     for forbidden in ("127.0.0.1:1", "[::1]", "169.254.169.254", "10.0.0.1", "file:"):
         assert not any(forbidden in t for t in targets), forbidden
-    assert "169.254.169.254" in crawl.stderr and "Refused" in crawl.stderr
-    assert "use --allow-private to allow" in crawl.stderr
+    assert "169.254.169.254" in crawl.log and "Refused" in crawl.log
+    assert "use --allow-private to allow" in crawl.log
 
 
 def test_robots_txt_is_obeyed_and_archived(crawl: CrawlResult, mockserver: MockServer) -> None:

@@ -37,7 +37,7 @@ def test_decompression_bomb_archived_raw_flagged_and_memory_bounded(
     [flag] = [r for r in records if r.rec_type == "metadata"]
     assert flag.headers["WARC-Concurrent-To"] == response.record_id
     assert b"newsarchive-flag: decompression-capped" in flag.payload
-    peak = [line for line in result.stderr.splitlines() if "'memusage/max'" in line]
+    peak = [line for line in result.log.splitlines() if "'memusage/max'" in line]
     assert peak, "MemoryUsage stats missing"
     peak_bytes = int(peak[0].split(":")[1].strip(" ,"))
     assert peak_bytes < 600 * 1024 * 1024  # far below 5 GiB: the bomb was never inflated
@@ -110,7 +110,7 @@ def test_kill_9_mid_download_then_rerun_recovers_and_refetches(mockserver: MockS
     targets = [r.target_uri for p in paths for r in iter_records(p) if r.rec_type == "response"]
     assert any(t.endswith("/cookies.html") for t in targets)  # kept from the killed run
     assert any("/slow-large.html" in t for t in targets)  # fetched again
-    assert "recovered" in result.stderr
+    assert "recovered" in result.log
 
 
 def _records_so_far(path: Path) -> list:

@@ -30,7 +30,7 @@ def test_retry_after_pauses_then_retries(live: MockServer, tmp_path: Path) -> No
     records = sorted((r for r in result.records() if r.rec_type == "response" and r.target_uri == url), key=_when)
     assert [r.http_status for r in records] == [429, 200]  # the 429 itself is archived too
     assert (_when(records[1]) - _when(records[0])).total_seconds() >= 1.9  # Retry-After: 2
-    assert "Retry-After" in result.stderr
+    assert "Retry-After" in result.log
 
 
 def test_crawl_delay_spaces_requests(live: MockServer, tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from twisted.python.failure import Failure
 
@@ -91,9 +90,6 @@ class NewsSpider(Spider):
         self.link_extractor = LinkExtractor()
         self.failures: list[str] = []
         self.seed_failures: list[str] = []  # a seed that answered 4xx/5xx or nothing fails the crawl
-        self.max_pages = 0  # ARCHIVE_MAX_PAGES (--max-pages); 0: no limit
-        self.pages = 0
-        self.stopping = False  # max_pages reached: nothing more is scheduled
         self.state: CrawlState | None = None
         self.seeds_only = False
         self._pending_records: dict[str, tuple[Request, Response]] = {}
@@ -113,7 +109,6 @@ class NewsSpider(Spider):
         self.state = CrawlState.open(self.settings, self.seeds, self.site_name, self.allow_domains, self.resume)
         self.seeds = self.state.seeds
         self.seeds_only = self.settings.getint("ARCHIVE_DEPTH", -1) == 0
-        self.max_pages = self.settings.getint("ARCHIVE_MAX_PAGES", 0)
         self._flusher = task.LoopingCall(self.state.flush)
         self._flusher.start(self.settings.getfloat("ARCHIVE_FRONTIER_FLUSH_INTERVAL", 2.0), now=False)
         site = self.state.site
@@ -140,8 +135,6 @@ class NewsSpider(Spider):
 
     def _request(self, url: str, kind: str, *, priority: int = 0, seed: bool = False) -> Request | None:
         assert self.state is not None
-        if self.stopping:
-            return None
         canonical = url if seed else self.state.canonical(url)
         if canonical is None:
             return None
@@ -192,8 +185,7 @@ class NewsSpider(Spider):
         item = self._item(response)
         if item is not None:
             yield item
-            self._count_page()
-        if self.stopping or self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
+        if self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
             return
         new_links = 0
         for link in self.link_extractor.extract_links(response):
@@ -216,14 +208,6 @@ class NewsSpider(Spider):
                         yield request
         if self.fetch_requisites and response.status == 200:
             yield from self._requisites(response)
-
-    def _count_page(self) -> None:
-        """At ``max_pages`` stop scheduling and close: only requests in flight may still land."""
-        self.pages += 1
-        if self.max_pages and self.pages >= self.max_pages and not self.stopping:
-            self.stopping = True
-            logger.info("Reached --max-pages %d: no more requests are scheduled", self.max_pages)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_pages"))
 
     def _discover_feeds(self, response: Response) -> Iterator[Request]:
         assert self.state is not None
