@@ -57,3 +57,20 @@ def run_crawl(data_dir: Path, *args: str, timeout: float = 120) -> CrawlResult:
         crawl_command(data_dir, *args), capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT
     )
     return CrawlResult(result.returncode, result.stdout, result.stderr, data_dir)
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Every live process in a session (a crawl started with ``start_new_session=True``)."""
+    import os
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if os.getsid(int(entry.name)) == session_id and state != "Z":
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found

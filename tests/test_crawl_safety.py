@@ -12,7 +12,7 @@ import pytest
 
 from archive.warc.check import check_file
 from archive.warc.reader import iter_records
-from tests.crawl_support import REPO_ROOT, crawl_command, run_crawl
+from tests.crawl_support import REPO_ROOT, crawl_command, run_crawl, session_processes
 from tests.mockserver import MockServer
 
 
@@ -178,3 +178,22 @@ def test_unwritable_data_dir(tmp_path: Path) -> None:
     result = run_crawl(blocker, "http://127.0.0.1:1/")
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: data dir {blocker} is not writable: Not a directory"
+
+
+def test_kill_9_leaves_no_worker_fork_server_or_tracker_behind(mockserver: MockServer, tmp_path: Path) -> None:
+    process = subprocess.Popen(crawl_command(tmp_path, mockserver.url("/big/")), cwd=REPO_ROOT,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(session_processes(process.pid)) < 4:  # crawl, resource tracker, fork server, a worker
+            assert time.monotonic() < deadline, "the extraction pool never started"
+            time.sleep(0.2)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+        deadline = time.monotonic() + 20
+        while session_processes(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(process.pid) == []
+    finally:
+        for pid in session_processes(process.pid):
+            os.kill(pid, signal.SIGKILL)
