@@ -70,10 +70,14 @@ def test_rotation_at_1mb_over_5mb_never_splits_pairs(mockserver: MockServer, tmp
 def test_two_crawls_started_in_the_same_second_write_distinct_files(
     mockserver: MockServer, tmp_path: Path
 ) -> None:
-    command = crawl_command(tmp_path, mockserver.url("/cookies.html"), "--depth", "0")
-    first = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    second = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert first.wait(60) == 0 and second.wait(60) == 0
+    # Two sites: two crawls of one site are refused (see test_crawl_cli.py).
+    with MockServer(log_dir=tmp_path / "other-site") as other:
+        commands = [crawl_command(tmp_path / "data", server.url("/cookies.html"), "--depth", "0")
+                    for server in (mockserver, other)]
+        first, second = (subprocess.Popen(c, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         for c in commands)
+        assert first.wait(60) == 0 and second.wait(60) == 0
+    tmp_path = tmp_path / "data"
     paths = _all_ok(tmp_path)
     assert len(paths) == 2
     assert len({p.name for p in paths}) == 2
@@ -197,3 +201,14 @@ def test_kill_9_leaves_no_worker_fork_server_or_tracker_behind(mockserver: MockS
     finally:
         for pid in session_processes(process.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_dripping_headers_obey_the_download_time_limit_across_retries(mockserver: MockServer, tmp_path: Path) -> None:
+    url = mockserver.url("/slow-headers.html?seconds=30")
+    before = len(mockserver.requests_for("/slow-headers.html"))
+    result = run_crawl(tmp_path, url, "--depth", "0", "-s", "ARCHIVE_MAX_DOWNLOAD_TIME=2")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"Error: seed {url}: gave up on {url}: its tries took over 2 s "
+                                     "(setting ARCHIVE_MAX_DOWNLOAD_TIME)")
+    assert len(mockserver.requests_for("/slow-headers.html")) - before == 1  # no retry: the time is spent
+    assert not result.responses(url)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import itertools
 import os
 import re
 import signal
@@ -246,6 +247,27 @@ class MockHandler(BaseHTTPRequestHandler):
         self.wfile.write(sent)
         self.close_connection = True
 
+    def slow_headers(self, query: dict[str, str]) -> None:
+        """Drip the header block, one line every 0.2 s for ``seconds`` (default 20), then a
+        small body: a server holding the crawler before a single body byte arrives."""
+        body = b"<html><body><p>Headers took their time.</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", HTML)
+        self.send_header("Content-Length", str(len(body)))
+        self._log(200, body)  # at the start: tests count the attempts
+        self.flush_headers()  # status line and two headers, without the blank line
+        deadline = time.monotonic() + float(query.get("seconds", 20))
+        try:
+            for n in itertools.count():
+                if time.monotonic() >= deadline:
+                    break
+                self.wfile.write(b"X-Drip-%d: .\r\n" % n)
+                self.wfile.flush()
+                time.sleep(0.2)
+            self.wfile.write(b"\r\n" + body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def slow_large(self, query: dict[str, str]) -> None:
         """Stream a big body in 64 KB pieces over ``seconds`` (default 10)."""
         body = bodies.slow_body(int(query.get("size", bodies.SLOW_DEFAULT_SIZE)))
@@ -300,6 +322,7 @@ ROUTES: dict[str, Route] = {
     "/post-echo": MockHandler.post_echo,
     "/truncated.html": MockHandler.truncated,
     "/slow-large.html": MockHandler.slow_large,
+    "/slow-headers.html": MockHandler.slow_headers,
 }
 
 
