@@ -74,3 +74,26 @@ def session_processes(session_id: int) -> list[int]:
         except (OSError, IndexError):
             continue
     return found
+
+
+def pages_without_rows(data_dir: Path, url_part: str = "") -> list[str]:
+    """HTML pages (200) archived in the WARCs of ``data_dir`` whose capture row is missing."""
+    from sqlalchemy import select
+
+    from archive.db.models import Capture
+    from archive.db.session import open_database
+
+    archived = {
+        r.record_id: r.target_uri
+        for path in sorted((data_dir / "warcs").glob("*.warc.gz"))
+        for r in iter_records(path)
+        if r.rec_type == "response" and r.http_status == 200 and url_part in r.target_uri
+        and "text/html" in (r.http_header("Content-Type") or "")
+    }
+    db = open_database(data_dir)
+    try:
+        with db.session() as session:
+            stored = set(session.scalars(select(Capture.record_id)))
+    finally:
+        db.dispose()
+    return sorted(url for record_id, url in archived.items() if record_id not in stored)

@@ -12,8 +12,10 @@ new, announced-as-changed or due articles are fetched, with conditional GET.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -106,6 +108,7 @@ class NewsSpider(Spider):
     # -- start -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        self._catch_up_database()
         self.state = CrawlState.open(self.settings, self.seeds, self.site_name, self.allow_domains, self.resume)
         self.seeds = self.state.seeds
         self.seeds_only = self.settings.getint("ARCHIVE_DEPTH", -1) == 0
@@ -130,6 +133,16 @@ class NewsSpider(Spider):
             request = self._request(info.url, info.kind)
             if request is not None:
                 yield request
+
+    def _catch_up_database(self) -> None:
+        """Rows for every page an interrupted crawl archived but never stored; runs before
+        anything is fetched, after the capture middleware recovered ``.open`` files."""
+        if self.settings.getbool("ARCHIVE_DB_ENABLED"):
+            from archive.catchup import catch_up_data_dir
+
+            catch_up_data_dir(Path(self.settings.get("ARCHIVE_DATA_DIR")),
+                              self.settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
+                              self.settings.getint("ARCHIVE_DB_WORKERS", 0) or None)
 
     # -- requests ------------------------------------------------------------------------
 
