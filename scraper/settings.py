@@ -78,6 +78,7 @@ ARCHIVE_WARC_FSYNC = "batch"  # group commit every 0.2 s; "record": fsync each p
 ARCHIVE_IS_PART_OF = "newsarchive"
 ARCHIVE_MAX_RESPONSE_SIZE = 50 * 1024 * 1024
 ARCHIVE_MAX_DOWNLOAD_TIME = 120.0
+ARCHIVE_MAX_PARSE_SIZE = 2 * 1024 * 1024  # links are looked for in a page's first 2 MB (0: all)
 ARCHIVE_ALLOW_PRIVATE = False
 ARCHIVE_ALLOW_PRIVATE_SEEDS = False  # seeds only (the demo, tests on 127.0.0.1); links stay refused
 ARCHIVE_ADDRESS_POLICY_ENABLED = True

@@ -245,3 +245,19 @@ def test_full_disk_then_resume_leaves_every_page_in_the_database(mockserver: Moc
     assert resumed.returncode == 0, resumed.log[-2000:]
     assert pages_without_rows(data_dir, "/big/") == []
     assert len({r.target_uri for r in resumed.records() if r.rec_type == "response" and "/big/" in r.target_uri}) == 41
+
+
+def test_sixty_8_mb_pages_keep_the_crawl_under_350_mb(mockserver: MockServer, tmp_path: Path) -> None:
+    """Peak RSS of the crawl process (1,010 MB before pages were parsed for links in full)."""
+    process = subprocess.Popen(
+        crawl_command(tmp_path, mockserver.url("/huge/"), "--depth", "1", "-s", "ARCHIVE_DB_ENABLED=False",
+                      "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"),
+        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0
+    pages = [r for p in _all_ok(tmp_path) for r in iter_records(p)
+             if r.rec_type == "response" and "/huge/" in r.target_uri and r.target_uri.endswith(".html")]
+    assert len(pages) == 60
+    assert usage.ru_maxrss * 1024 < 350 * 1024 * 1024, f"peak RSS {usage.ru_maxrss / 1024:.0f} MB"

@@ -117,6 +117,8 @@ class MockHandler(BaseHTTPRequestHandler):
             route(self, query)
         elif (m := re.fullmatch(r"/big/(\d+)\.html", split.path)) and 1 <= int(m[1]) <= bodies.BIG_PAGE_COUNT:
             self._html(200, bodies.big_page(int(m[1])))
+        elif (m := re.fullmatch(r"/huge/(\d+)\.html", split.path)) and 1 <= int(m[1]) <= bodies.HUGE_PAGE_COUNT:
+            self._html(200, bodies.huge_page(int(m[1])))
         else:
             page = demo_response(self.path, self.server.base_url)
             self._send(page.status, list(page.headers), page.body)
@@ -224,6 +226,9 @@ class MockHandler(BaseHTTPRequestHandler):
     def big_index(self, query: dict[str, str]) -> None:
         self._html(200, bodies.big_index())
 
+    def huge_index(self, query: dict[str, str]) -> None:
+        self._html(200, bodies.huge_index())
+
     def private_links(self, query: dict[str, str]) -> None:
         self._html(200, bodies.private_links_page())
 
@@ -317,6 +322,7 @@ ROUTES: dict[str, Route] = {
     "/consent/accept": MockHandler.consent_accept,
     "/bomb.html": MockHandler.bomb,
     "/big/": MockHandler.big_index,
+    "/huge/": MockHandler.huge_index,
     "/private-links.html": MockHandler.private_links,
     "/headers-echo": MockHandler.headers_echo,
     "/post-echo": MockHandler.post_echo,
