@@ -37,7 +37,9 @@ def crawl(mockserver: MockServer, tmp_path_factory: pytest.TempPathFactory) -> C
     data_dir = tmp_path_factory.mktemp("capture")
     seeds = [mockserver.url("/")] + [mockserver.url(p) for p in SPECIAL_PATHS]
     result = run_crawl(data_dir, *seeds, "--depth", "1")
-    assert result.returncode == 0, result.stderr[-3000:]
+    # The /missing seed answers 404: archived like every page, and the crawl says so.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.strip() == f"Error: seed {mockserver.url('/missing')}: HTTP 404", result.stderr[-3000:]
     return result
 
 
