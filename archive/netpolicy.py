@@ -2,14 +2,15 @@
 
 A news page (or a redirect) must not be able to point the crawler at the archivist's
 own network: loopback, RFC 1918, link-local (cloud metadata at 169.254.169.254),
-unique-local IPv6 and friends are refused unless the user allows them. The seeds the
-user typed are trusted for their exact host and port, so a crawl of a site on the
-local machine works without opening every private address to it.
+unique-local IPv6 and friends are refused unless the user allows them, for seeds too
+(`seed_refusal`). Seeds that pass (or that the user allowed) are trusted for their exact
+host and port, so such a crawl does not open every private address to its links.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -61,3 +62,24 @@ class AddressPolicy:
         if resolved_ip and is_private_address(resolved_ip):
             return f"{host} resolves to private address {resolved_ip} (use --allow-private to allow)"
         return None
+
+
+def seed_refusal(url: str) -> str | None:
+    """Why the seed ``url`` must not be crawled without ``--allow-private``, or None.
+
+    A seed is the user's own choice, but a pasted link to 169.254.169.254 (cloud metadata)
+    or 10.0.0.1 is as dangerous as a page's link there, so seeds obey the same rule. Host
+    names are resolved; a name that does not resolve is left for the crawl to report.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    if is_private_address(host):
+        return f"seed {url} is on a private or loopback address (use --allow-private to crawl it)"
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        if is_private_address(address):
+            return f"seed {url}: {host} resolves to private address {address} (use --allow-private to crawl it)"
+    return None

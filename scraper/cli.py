@@ -43,8 +43,12 @@ def print_summary(summary: CrawlSummary, data_dir: Path) -> None:
         f"{summary.pages} pages, {summary.responses} responses, "
         f"{human_bytes(summary.payload_bytes)} archived, {summary.errors} errors."
     )
+    if summary.beyond_max_pages:
+        click.echo(f"  {summary.beyond_max_pages} pages beyond --max-pages were in flight and were kept.")
     for name in summary.warc_files:
         click.echo(f"  WARC: {data_dir / 'warcs' / name}")
+    if summary.log_file is not None:
+        click.echo(f"  Log: {summary.log_file}")
 
 
 def _exit_status(summary: CrawlSummary) -> None:
@@ -53,6 +57,9 @@ def _exit_status(summary: CrawlSummary) -> None:
     if summary.responses == 0:
         reason = summary.failures[0] if summary.failures else "no response received"
         raise click.ClickException(f"nothing was archived: {reason}")
+    if summary.seed_failures:
+        more = len(summary.seed_failures) - 1
+        raise click.ClickException(summary.seed_failures[0] + (f" (and {more} more seeds failed)" if more else ""))
 
 
 @main.command()
@@ -64,9 +71,11 @@ def _exit_status(summary: CrawlSummary) -> None:
 @click.option("--allow-domain", "allow_domains", multiple=True, help="Also follow links to this domain (repeatable).")
 @click.option("--warc-prefix", default="newsarchive", show_default=True, help="First part of WARC file names.")
 @click.option("--max-warc-size", default="1G", show_default=True, help="Rotate WARC files at this size (e.g. 500M).")
-@click.option("--allow-private", is_flag=True, help="Allow links and redirects to private/loopback addresses.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow seeds, links and redirects on private/loopback addresses.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or ARCHIVE_* setting.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl: skip what it already fetched.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log live (default: in DATA_DIR/logs/).")
 @click.option("--summary-file", type=click.Path(path_type=Path), hidden=True)
 @archive_errors
 def crawl(
@@ -81,6 +90,7 @@ def crawl(
     allow_private: bool,
     settings: tuple[str, ...],
     resume: bool,
+    verbose: bool,
     summary_file: Path | None,
 ) -> None:
     """Archive news sites from URLS, or the watched site NAME, into WARC files.
@@ -101,8 +111,9 @@ def crawl(
         warc_prefix=warc_prefix,
         max_warc_size=_parse_size(max_warc_size),
         allow_private=allow_private,
-        rich_progress=sys.stderr.isatty(),
+        rich_progress=sys.stderr.isatty() and not verbose,  # a live log would break the line
         db_url=db_url,
+        verbose=verbose,
         overrides=parse_setting_overrides(list(settings)),
     )
     try:
@@ -134,8 +145,11 @@ def _write_summary(path: Path | None, summary: CrawlSummary | None, message: str
 @data_dir_option
 @db_option
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port for the demo site (0: any free port).")
+@click.option("--serve", is_flag=True,
+              help="Keep the demo site running after the crawl (until Ctrl-C) to try site add, crawl, schedule.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log live (default: in DATA_DIR/logs/).")
 @archive_errors
-def demo(data_dir: Path, db_url: str | None, port: int) -> None:
+def demo(data_dir: Path, db_url: str | None, port: int, serve: bool, verbose: bool) -> None:
     """Serve a bundled sample news site on 127.0.0.1 and archive it (works offline)."""
     from archive.demosite import serve_demo_site
 
@@ -144,19 +158,40 @@ def demo(data_dir: Path, db_url: str | None, port: int) -> None:
         options = CrawlOptions(
             seeds=[server.url],
             data_dir=data_dir,
-            rich_progress=sys.stderr.isatty(),
+            rich_progress=sys.stderr.isatty() and not verbose,
             db_url=db_url,
-            # The demo site answers in milliseconds; no need to wait between requests.
-            overrides={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"},
+            verbose=verbose,
+            # The demo site answers in milliseconds; no need to wait between requests. It is on
+            # loopback, so its own address is allowed as a seed (its links stay checked).
+            overrides={"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ARCHIVE_ALLOW_PRIVATE_SEEDS": "True"},
         )
         summary = run_crawl(options)
-    print_summary(summary, data_dir)
-    _exit_status(summary)
-    click.echo("\nTry next:")
-    click.echo(f"  newsarchive check {data_dir / 'warcs'}")
-    click.echo(f"  newsarchive search kabul --data-dir {data_dir}")
-    click.echo(f"  newsarchive stats --data-dir {data_dir}")
+        print_summary(summary, data_dir)
+        _exit_status(summary)
+        click.echo("\nTry next:")
+        click.echo(f"  newsarchive check {data_dir / 'warcs'}")
+        click.echo(f"  newsarchive search kabul --data-dir {data_dir}")
+        click.echo(f"  newsarchive stats --data-dir {data_dir}")
+        if serve:
+            _keep_serving(server.url, data_dir)
 
+
+def _keep_serving(url: str, data_dir: Path) -> None:
+    """Block until Ctrl-C or SIGTERM while the demo site's thread serves."""
+    import signal
+    import threading
+
+    click.echo(f"\nThe demo site stays up at {url} until Ctrl-C. In another terminal:")
+    click.echo(f"  newsarchive site add demo {url} --data-dir {data_dir}")
+    click.echo(f"  newsarchive crawl demo --data-dir {data_dir}")
+    click.echo(f"  newsarchive schedule add demo --every 1h --data-dir {data_dir}")
+    sys.stdout.flush()
+    stop = threading.Event()
+    # Scrapy's shutdown handlers talk to a reactor that has stopped: put plain ones back.
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
 
 
 @main.command()

@@ -6,11 +6,8 @@ Twisted's reactor cannot be restarted inside one process.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +19,12 @@ from scrapy.settings import Settings
 
 from archive.config import load_config
 from archive.errors import ConfigError
+from archive.netpolicy import seed_refusal
+from archive.warc.writer import fsync_mode
 from scraper import settings as default_settings
 from scraper.downloadermiddlewares.warc_capture import warcs_dir
 from scraper.extensions.progress import progress_counts
+from scraper.locks import crawl_locks
 from scraper.spiders.news import NewsSpider
 
 
@@ -42,7 +42,9 @@ class CrawlOptions:
     db_url: str | None = None
     site: str | None = None  # a watched site's name: incremental crawl
     resume: bool = False
+    verbose: bool = False  # Scrapy's log on stderr, live; otherwise it goes to DATA_DIR/logs/
     overrides: dict[str, str] = field(default_factory=dict)
+    log_file: Path | None = field(default=None, init=False)
 
 
 @dataclass
@@ -57,6 +59,9 @@ class CrawlSummary:
     failures: list[str]
     write_error: str | None
     stats: dict[str, Any]
+    seed_failures: list[str] = field(default_factory=list)
+    beyond_max_pages: int = 0  # pages that were in flight when --max-pages was reached
+    log_file: Path | None = None
 
 
 def validate_seed(url: str) -> str:
@@ -79,10 +84,20 @@ def prepare_data_dir(data_dir: Path) -> None:
     """Create the data dir and prove it is writable before any network work starts."""
     try:
         warcs_dir(data_dir).mkdir(parents=True, exist_ok=True)
+        logs_dir(data_dir).mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=warcs_dir(data_dir), prefix=".probe-"):
             pass
     except OSError as exc:
         raise ConfigError(f"data dir {data_dir} is not writable: {exc.strerror or exc}") from exc
+
+
+def logs_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "logs"
+
+
+def new_log_file(data_dir: Path) -> Path:
+    """One file per crawl, named by its start time (UTC) and process id."""
+    return logs_dir(data_dir) / f"crawl-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.log"
 
 
 def parse_setting_overrides(pairs: list[str]) -> dict[str, str]:
@@ -111,38 +126,22 @@ def build_settings(options: CrawlOptions) -> Settings:
     }
     if options.db_url:
         cmdline["ARCHIVE_DB_URL"] = options.db_url
-    if options.rich_progress:
-        cmdline["LOG_LEVEL"] = "WARNING"
+    if not options.verbose:
+        options.log_file = new_log_file(options.data_dir)
+        cmdline["LOG_FILE"] = str(options.log_file)
     if options.max_pages:
-        cmdline["CLOSESPIDER_ITEMCOUNT"] = options.max_pages
+        cmdline["ARCHIVE_MAX_PAGES"] = options.max_pages
     if options.depth is not None:
         cmdline["DEPTH_LIMIT"] = options.depth  # Scrapy reads 0 as "no limit" ...
         cmdline["ARCHIVE_DEPTH"] = options.depth  # ... so the spider handles 0 itself
     settings.setdict(cmdline, priority="cmdline")
     settings.setdict(options.overrides, priority="cmdline")
+    fsync_mode(settings.get("ARCHIVE_WARC_FSYNC"))  # a bad value stops here, in one line
     return settings
 
 
 def looks_like_site_name(argument: str) -> bool:
     return "://" not in argument
-
-
-@contextlib.contextmanager
-def site_lock(data_dir: Path, name: str) -> Iterator[None]:
-    """Never two crawls of one site at once (the lock dies with its process)."""
-    locks = Path(data_dir) / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    with open(locks / f"{safe}.lock", "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ConfigError(f"site {name!r} is being crawled by another process; try again later") from exc
-        lock.seek(0)
-        lock.truncate()
-        lock.write(str(os.getpid()))
-        lock.flush()
-        yield
 
 
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
@@ -160,17 +159,23 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
                 f"not a URL, nor the name of a site: {options.site!r} "
                 "(expected https://example.org/ or a name from `newsarchive site list`)"
             )
-        with site_lock(options.data_dir, options.site):
-            return _run(options, {"site": options.site})
+        settings = build_settings(options)
+        with crawl_locks(options.data_dir, [known.url], site=options.site):
+            return _run(options, settings, {"site": options.site})
     seeds = [validate_seed(seed) for seed in options.seeds]
     if not seeds:
         raise ConfigError("no URL to crawl")
-    prepare_data_dir(options.data_dir)
-    return _run(options, {"url": seeds})
-
-
-def _run(options: CrawlOptions, spider_args: dict[str, Any]) -> CrawlSummary:
     settings = build_settings(options)
+    if not settings.getbool("ARCHIVE_ALLOW_PRIVATE") and not settings.getbool("ARCHIVE_ALLOW_PRIVATE_SEEDS"):
+        for seed in seeds:
+            if reason := seed_refusal(seed):
+                raise ConfigError(reason)
+    prepare_data_dir(options.data_dir)
+    with crawl_locks(options.data_dir, seeds):
+        return _run(options, settings, {"url": seeds})
+
+
+def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any]) -> CrawlSummary:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
@@ -190,6 +195,9 @@ def _run(options: CrawlOptions, spider_args: dict[str, Any]) -> CrawlSummary:
         failures=list(getattr(spider, "failures", [])),
         write_error=stats.get("archive/write_error"),
         stats=stats,
+        seed_failures=list(getattr(spider, "seed_failures", [])),
+        beyond_max_pages=max(0, int(counts["pages"]) - (options.max_pages or int(counts["pages"]))),
+        log_file=options.log_file,
     )
 
 

@@ -57,6 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.downloadermiddlewares.warc_capture.WarcCaptureMiddleware": 950,
     # Crawl-delay and Retry-After; below capture so a 429/503 is archived first.
     "scraper.downloadermiddlewares.politeness.PolitenessMiddleware": 940,
+    # --max-pages: the last check before a request is queued for download.
+    "scraper.downloadermiddlewares.page_limit.PageLimitMiddleware": 990,
 }
 
 ITEM_PIPELINES = {
@@ -76,13 +78,16 @@ ARCHIVE_WARC_FSYNC = "batch"  # group commit every 0.2 s; "record": fsync each p
 ARCHIVE_IS_PART_OF = "newsarchive"
 ARCHIVE_MAX_RESPONSE_SIZE = 50 * 1024 * 1024
 ARCHIVE_MAX_DOWNLOAD_TIME = 120.0
+ARCHIVE_MAX_PARSE_SIZE = 2 * 1024 * 1024  # links are looked for in a page's first 2 MB (0: all)
 ARCHIVE_ALLOW_PRIVATE = False
+ARCHIVE_ALLOW_PRIVATE_SEEDS = False  # seeds only (the demo, tests on 127.0.0.1); links stay refused
 ARCHIVE_ADDRESS_POLICY_ENABLED = True
 ARCHIVE_DB_ENABLED = True
 ARCHIVE_DB_URL = None  # None: SQLite in ARCHIVE_DATA_DIR (or NEWSARCHIVE_DB)
 ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
 ARCHIVE_FRONTIER_ENABLED = True  # seen-URL state and resumable frontier in the database
 ARCHIVE_FRONTIER_FLUSH_INTERVAL = 2.0
+ARCHIVE_MAX_PAGES = 0  # set by --max-pages; 0: no limit
 ARCHIVE_DEPTH = -1  # set by --depth; 0 means the seeds only
 ARCHIVE_POLITENESS_ENABLED = True
 ARCHIVE_RETRY_AFTER_MAX = 300.0  # longest Retry-After or Crawl-delay honoured, seconds

@@ -10,7 +10,9 @@ from pathlib import Path
 from archive.warc.reader import WarcRecord, iter_records
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+        # The mock server is on 127.0.0.1: trust it as a seed, but keep refusing private links.
+        "-s", "ARCHIVE_ALLOW_PRIVATE_SEEDS=True"]
 
 
 @dataclass
@@ -23,6 +25,11 @@ class CrawlResult:
     @property
     def warc_paths(self) -> list[Path]:
         return sorted((self.data_dir / "warcs").glob("*.warc.gz"))
+
+    @property
+    def log(self) -> str:
+        """Scrapy's log of the crawl(s), written to DATA_DIR/logs/ unless -v."""
+        return "".join(p.read_text(errors="replace") for p in sorted((self.data_dir / "logs").glob("*.log")))
 
     def records(self) -> list[WarcRecord]:
         return [record for path in self.warc_paths for record in iter_records(path)]
@@ -50,3 +57,43 @@ def run_crawl(data_dir: Path, *args: str, timeout: float = 120) -> CrawlResult:
         crawl_command(data_dir, *args), capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT
     )
     return CrawlResult(result.returncode, result.stdout, result.stderr, data_dir)
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Every live process in a session (a crawl started with ``start_new_session=True``)."""
+    import os
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if os.getsid(int(entry.name)) == session_id and state != "Z":
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def pages_without_rows(data_dir: Path, url_part: str = "") -> list[str]:
+    """HTML pages (200) archived in the WARCs of ``data_dir`` whose capture row is missing."""
+    from sqlalchemy import select
+
+    from archive.db.models import Capture
+    from archive.db.session import open_database
+
+    archived = {
+        r.record_id: r.target_uri
+        for path in sorted((data_dir / "warcs").glob("*.warc.gz"))
+        for r in iter_records(path)
+        if r.rec_type == "response" and r.http_status == 200 and url_part in r.target_uri
+        and "text/html" in (r.http_header("Content-Type") or "")
+    }
+    db = open_database(data_dir)
+    try:
+        with db.session() as session:
+            stored = set(session.scalars(select(Capture.record_id)))
+    finally:
+        db.dispose()
+    return sorted(url for record_id, url in archived.items() if record_id not in stored)

@@ -7,6 +7,7 @@ checks one property of what was written against what the server logged as sent.
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -36,7 +37,9 @@ def crawl(mockserver: MockServer, tmp_path_factory: pytest.TempPathFactory) -> C
     data_dir = tmp_path_factory.mktemp("capture")
     seeds = [mockserver.url("/")] + [mockserver.url(p) for p in SPECIAL_PATHS]
     result = run_crawl(data_dir, *seeds, "--depth", "1")
-    assert result.returncode == 0, result.stderr[-3000:]
+    # The /missing seed answers 404: archived like every page, and the crawl says so.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.strip() == f"Error: seed {mockserver.url('/missing')}: HTTP 404", result.stderr[-3000:]
     return result
 
 
@@ -56,7 +59,7 @@ def test_every_warc_passes_warcio_gzip_and_our_check(crawl: CrawlResult) -> None
         report = check_file(path)
         assert report.ok, report.problems
     cli = subprocess.run(
-        ["python", "-m", "scraper.cli", "check", str(crawl.data_dir / "warcs")], capture_output=True, text=True
+        [sys.executable, "-m", "scraper.cli", "check", str(crawl.data_dir / "warcs")], capture_output=True, text=True
     )
     assert cli.returncode == 0 and cli.stdout.startswith("OK   "), cli.stdout + cli.stderr
 
@@ -146,8 +149,8 @@ def test_private_links_and_redirects_are_refused_and_logged(crawl: CrawlResult) 
     targets = {r.target_uri for r in crawl.records()}
     for forbidden in ("127.0.0.1:1", "[::1]", "169.254.169.254", "10.0.0.1", "file:"):
         assert not any(forbidden in t for t in targets), forbidden
-    assert "169.254.169.254" in crawl.stderr and "Refused" in crawl.stderr
-    assert "use --allow-private to allow" in crawl.stderr
+    assert "169.254.169.254" in crawl.log and "Refused" in crawl.log
+    assert "use --allow-private to allow" in crawl.log
 
 
 def test_robots_txt_is_obeyed_and_archived(crawl: CrawlResult, mockserver: MockServer) -> None:

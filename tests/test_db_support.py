@@ -2,7 +2,8 @@
 
 Imported by the ``test_db_*`` modules (``from tests.test_db_support import db``); it holds
 no tests itself. PostgreSQL tests use a fresh schema each and skip, with the reason
-shown, only when the server at ``NEWSARCHIVE_TEST_PG`` (default 127.0.0.1:5432) is down.
+shown, only when the server at ``NEWSARCHIVE_TEST_PG`` (default 127.0.0.1:5432) is down;
+under ``CI=true`` they fail instead.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _pg_admin_url() -> str:
     return PG_URL.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _pg_reachable() -> str | None:
+def pg_unreachable() -> str | None:
     try:
         import psycopg
     except ImportError as exc:  # pragma: no cover
@@ -44,9 +45,9 @@ def pg_schema_url() -> Iterator[str]:
     """Yield a URL whose search_path is a new schema; drop the schema afterwards."""
     import psycopg
 
-    reason = _pg_reachable()
+    reason = pg_unreachable()
     if reason:
-        pytest.skip(reason)
+        (pytest.fail if os.environ.get("CI", "").lower() in ("1", "true", "yes") else pytest.skip)(reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(_pg_admin_url(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')

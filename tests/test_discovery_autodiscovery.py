@@ -107,3 +107,9 @@ def test_query_pages_and_next_links() -> None:
 def test_pagination_on_junk() -> None:
     assert find_pagination_links(b"", "https://e.example/") == []
     assert find_pagination_links(b"<a href='mailto:x@y'>next</a>", "https://e.example/") == []
+
+
+def test_pagination_with_a_superscript_page_number_does_not_crash() -> None:
+    body = b'<html><body><a href="/news/?page=%C2%B2">2</a><a href="/news/?page=2">next</a></body></html>'
+    assert find_pagination_links(body, f"{SITE}/news/?page=%C2%B2") == []
+    assert find_pagination_links(body, f"{SITE}/news/") == [f"{SITE}/news/?page=2"]

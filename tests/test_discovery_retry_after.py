@@ -41,3 +41,8 @@ def test_cap_and_naive_now() -> None:
     assert parse_retry_after("600", cap=60) == 60
     naive = datetime(2026, 10, 21, 7, 0)
     assert parse_retry_after("Wed, 21 Oct 2026 07:01:00 GMT", now=naive) == 60.0
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1²", b"\xc2\xb2"])
+def test_non_ascii_digits_are_unreadable_not_a_crash(value: str | bytes) -> None:
+    assert parse_retry_after(value, now=NOW, default=7.0) == 7.0

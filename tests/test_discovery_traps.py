@@ -119,3 +119,21 @@ def test_reasons_are_one_line() -> None:
     for url in ["https://news.example/calendar/", "https://news.example/a/b/a/b/a/b"]:
         reason = g.refusal(url)
         assert reason and "\n" not in reason
+
+
+def test_year_only_calendar_paths_are_refused_once_they_walk() -> None:
+    g = guard()
+    walked = [f"https://news.example/cal/{year}/" for year in range(2026, 1849, -1)]
+    walked += [f"https://news.example/cal/{year}/" for year in range(2027, 2153)]
+    refused = {url for url in walked if g.refusal(url) is not None}
+    assert "https://news.example/cal/1850/" in refused and "https://news.example/cal/2152/" in refused
+    assert refused == {url for url in walked if not 1990 <= int(url.split("/")[-2]) <= 2026}
+    reason = g.refusal("https://news.example/cal/1900/")
+    assert reason == "calendar trap: year path /cal/1900/ is before 1990"
+
+
+def test_lone_numbers_that_look_like_years_but_are_ids_pass() -> None:
+    g = guard()
+    for story in (1001, 1002, 1003, 1004):  # IDs: never a plausible year among them
+        assert g.refusal(f"https://news.example/story/{story}/") is None
+    assert g.refusal("https://news.example/news/1234/slug/") is None

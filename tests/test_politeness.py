@@ -30,7 +30,7 @@ def test_retry_after_pauses_then_retries(live: MockServer, tmp_path: Path) -> No
     records = sorted((r for r in result.records() if r.rec_type == "response" and r.target_uri == url), key=_when)
     assert [r.http_status for r in records] == [429, 200]  # the 429 itself is archived too
     assert (_when(records[1]) - _when(records[0])).total_seconds() >= 1.9  # Retry-After: 2
-    assert "Retry-After" in result.stderr
+    assert "Retry-After" in result.log
 
 
 def test_crawl_delay_spaces_requests(live: MockServer, tmp_path: Path) -> None:
@@ -42,3 +42,24 @@ def test_crawl_delay_spaces_requests(live: MockServer, tmp_path: Path) -> None:
     assert len(times) == 4
     gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
     assert min(gaps) >= 0.9, gaps
+
+
+def test_unreadable_robots_txt_is_logged_not_swallowed(monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from protego import Protego
+    from scrapy.http import Request, TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from scraper.downloadermiddlewares.politeness import PolitenessMiddleware
+
+    def broken(text: str) -> None:
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(Protego, "parse", staticmethod(broken))
+    crawler = get_crawler(settings_dict={"ARCHIVE_POLITENESS_ENABLED": True})
+    middleware = PolitenessMiddleware(crawler, 300.0, 3, "*")
+    response = TextResponse("http://example.org/robots.txt", body=b"Crawl-delay: 2\n", encoding="utf-8",
+                            request=Request("http://example.org/robots.txt"))
+    with caplog.at_level("WARNING"):
+        middleware._read_crawl_delay("example.org", response)
+    assert "robots.txt of example.org not read for Crawl-delay: RuntimeError: parser exploded" in caplog.text

@@ -12,7 +12,7 @@ import pytest
 
 from archive.warc.check import check_file
 from archive.warc.members import iter_members
-from tests.crawl_support import REPO_ROOT, crawl_command, run_crawl
+from tests.crawl_support import REPO_ROOT, crawl_command, pages_without_rows, run_crawl
 from tests.mockserver import MockServer
 
 SLOW = ["--depth", "1", "-s", "DOWNLOAD_DELAY=0.15", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
@@ -68,6 +68,7 @@ def test_resume_continues_where_the_crawl_stopped(mockserver: MockServer, tmp_pa
         # kill -9: only what was in flight or not yet flushed (0.5 s) is fetched again
         assert len(refetched) <= 4, sorted(refetched)
     assert not list((tmp_path / "warcs").glob("*.open"))
+    assert pages_without_rows(tmp_path, "/big/") == []  # the database caught up with the WARCs
     for path in sorted((tmp_path / "warcs").glob("*.warc.gz")):
         report = check_file(path)
         assert report.ok, (path, report.problems)

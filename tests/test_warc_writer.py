@@ -136,3 +136,19 @@ def test_wait_durable_returns_once_the_record_is_synced(tmp_path: Path, mode: st
     assert writer._syncer is None or not writer._syncer.is_alive()
     [path] = warc_files(tmp_path)
     assert check_file(path).ok
+
+
+@pytest.mark.parametrize(("value", "mode"), [("batch", "batch"), ("RECORD", "record"), ("off", False),
+                                              ("true", "record"), (False, False)])
+def test_fsync_mode_names(value: object, mode: object) -> None:
+    from archive.warc.writer import fsync_mode
+
+    assert fsync_mode(value) == mode
+
+
+def test_unknown_fsync_mode_is_a_config_error() -> None:
+    from archive.errors import ConfigError
+    from archive.warc.writer import fsync_mode
+
+    with pytest.raises(ConfigError, match=r"ARCHIVE_WARC_FSYNC='sometimes' is not one of batch, record, off"):
+        fsync_mode("sometimes")

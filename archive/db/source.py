@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.deathsig import die_with_parent, forkserver_preload
 from archive.errors import ArchiveError
 from archive.extract.article import Article
 from archive.warc.reader import read_record
@@ -80,4 +81,7 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """Extraction workers, started by a fork server on Linux: forking the crawler itself
     (threads, the reactor, open database connections) is unsafe, spawning is slow."""
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":  # after kill -9 the fork server and workers must not live on
+        context.set_forkserver_preload(forkserver_preload())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)

@@ -43,6 +43,7 @@ COMMON_SITEMAP_PATHS: tuple[str, ...] = (
 # Not "p": on WordPress ?p=123 is a post ID, not a page number.
 PAGE_PARAMS: frozenset[str] = frozenset({"page", "paged", "pg", "pagina", "seite"})
 
+_ASCII_NUMBER_RE = re.compile(r"[0-9]{1,9}")  # not str.isdigit(): it accepts "²", which int() refuses
 _PAGE_PATH_RE = re.compile(r"^(?P<base>.*?/)(?:page|pagina|seite)/(?P<n>[0-9]{1,6})/?$", re.I)
 _NEXT_WORDS = frozenset({"next", "next-page", "nextpostslink", "pagination-next", "older"})
 _MAX_HTML_BYTES = 10 * 1024 * 1024
@@ -123,7 +124,7 @@ def _page_key(url: str) -> tuple[str, int]:
         path, number = match.group("base"), int(match.group("n"))
     query = []
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if name.lower() in PAGE_PARAMS and value.isdigit():
+        if name.lower() in PAGE_PARAMS and _ASCII_NUMBER_RE.fullmatch(value):
             number = int(value)
         else:
             query.append((name, value))

@@ -35,6 +35,8 @@ def parse_retry_after(
     text = (value or "").strip()
     if not text:
         return default
+    if not text.isascii():  # "²" passes str.isdigit(), "١٢" passes float(): neither is HTTP
+        return default
     if text.isdigit():
         return min(float(text), cap)
     try:

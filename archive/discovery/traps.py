@@ -5,11 +5,15 @@ Checks, cheapest first: URL length; path depth and repeated segments (``/a/b/a/b
 query length and parameter count (ever-growing query strings); calendar pages
 (``/calendar/``, ``?month=``, date paths or ``date=`` values far in the past or future);
 redirect and meta-refresh loops (``chain`` = the URLs that led here, oldest first);
-and, the only stateful check, too many distinct query variants of one path. A guard is
-meant to live as long as one crawl; it is not thread-safe.
+and, the stateful checks, too many distinct query variants of one path, and year-only
+calendar paths (``/cal/1850/``). A guard is meant to live as long as one crawl; it is
+not thread-safe.
 
 Date paths of ordinary articles (``/2024/03/20/slug/``) pass: only dates before
-``min_year`` or after ``now + future_slack`` are refused.
+``min_year`` or after ``now + future_slack`` are refused. A lone year (``/cal/2024/``)
+may be an article ID, so it counts as a date only once the same path has been seen with
+``year_path_siblings`` different years, one of them plausible: that is a calendar walking
+year by year, and its years out of range are refused.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class TrapLimits:
     max_chain: int = 10  # redirects or refreshes in a row
     max_chain_revisits: int = 1  # a URL may come back once (cookie and consent walls)
     min_year: int = 1990
+    year_path_siblings: int = 3  # distinct lone years under one path before they count as dates
     future_slack: timedelta = timedelta(days=2)
     calendar_segments: frozenset[str] = frozenset({"calendar", "calendrier", "kalender", "ical"})
     calendar_params: frozenset[str] = frozenset(
@@ -60,6 +65,7 @@ class TrapGuard:
     limits: TrapLimits = field(default_factory=TrapLimits)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _variants: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _years: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)
 
     def refusal(
         self, url: str, *, chain: Sequence[str] = (), chain_kind: str = "redirect"
@@ -81,6 +87,7 @@ class TrapGuard:
             self._path_refusal(parts.path)
             or self._query_refusal(parts.query)
             or self._calendar_refusal(parts.path, parts.query)
+            or self._year_path_refusal(parts)
             or self._chain_refusal(key, chain, chain_kind)
         )
         if reason:
@@ -133,6 +140,22 @@ class TrapGuard:
             when = _path_date(segments[i : i + 3])
             if when and (reason := self._date_out_of_range(when, f"date path /{seg}/")):
                 return reason
+        return None
+
+    def _year_path_refusal(self, parts: SplitResult) -> str | None:
+        """A lone year segment out of range, once its path has shown a calendar's pattern."""
+        segments = [s for s in parts.path.split("/") if s]
+        for i, seg in enumerate(segments):
+            if not _YEAR_RE.match(seg) or _path_date(segments[i : i + 3]) is not None:
+                continue
+            pattern = "/".join([*segments[:i], "{year}", *segments[i + 1 :]])
+            years = self._years.setdefault(f"{parts.netloc}/{pattern}", set())
+            years.add(int(seg))
+            plausible = any(self._date_out_of_range(date(y, 1, 1), "") is None for y in years)
+            if len(years) < self.limits.year_path_siblings or not plausible:
+                continue
+            if reason := self._date_out_of_range(date(int(seg), 1, 1), f"year path /{pattern}/"):
+                return reason.replace("{year}", seg)
         return None
 
     def _date_out_of_range(self, when: date, what: str) -> str | None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.errors import WarcWriteError
+from archive.errors import ConfigError, WarcWriteError
 from archive.warc.location import RecordLocation
 from archive.warc.records import (
     Exchange,
@@ -51,6 +51,26 @@ class ExchangeLocation:
 
     response: RecordLocation
     request: RecordLocation
+
+
+_FSYNC_NAMES: dict[str, str | bool] = {
+    "batch": "batch", "record": "record",
+    "1": "record", "true": "record", "yes": "record", "on": "record",
+    "0": False, "false": False, "no": False, "off": False,
+}
+
+
+def fsync_mode(value: object) -> str | bool:
+    """``ARCHIVE_WARC_FSYNC`` as ``"batch"``, ``"record"`` or False (off).
+
+    An unknown value is an error, not "off": a typo must never turn durability off silently.
+    """
+    if isinstance(value, bool):
+        return "record" if value else False
+    text = str(value).strip().lower()
+    if text not in _FSYNC_NAMES:
+        raise ConfigError(f"ARCHIVE_WARC_FSYNC={value!r} is not one of batch, record, off")
+    return _FSYNC_NAMES[text]
 
 
 @dataclass(frozen=True)

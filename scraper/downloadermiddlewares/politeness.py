@@ -84,7 +84,9 @@ class PolitenessMiddleware:
     def _read_crawl_delay(self, key: str, response: Response) -> None:
         try:
             delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(self.user_agent)
-        except Exception:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
+        except Exception as exc:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
+            logger.warning("robots.txt of %s not read for Crawl-delay: %s: %s", key, type(exc).__name__, exc)
+            self.crawler.stats.inc_value("archive/robots_unreadable")
             return
         if delay:
             self.floors[key] = min(float(delay), self.max_wait)

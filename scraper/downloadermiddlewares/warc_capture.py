@@ -8,6 +8,9 @@ it and each redirect hop before RedirectMiddleware (600) follows it.
 Over-long or over-slow downloads are cut by raising ``StopDownload(fail=False)`` from
 the ``bytes_received`` signal, so the part received is archived with ``WARC-Truncated``
 instead of being thrown away as DOWNLOAD_MAXSIZE/DOWNLOAD_TIMEOUT would do.
+``ARCHIVE_MAX_DOWNLOAD_TIME`` also bounds a URL's tries taken together, headers included:
+each try's ``download_timeout`` is what is left of it, so a server dripping its headers
+holds a URL that long, not DOWNLOAD_TIMEOUT once per retry.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from archive import __version__
 from archive.errors import WarcWriteError
 from archive.warc.recover import recover_directory
 from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
-from archive.warc.writer import WarcWriter, WriterOptions
+from archive.warc.writer import WarcWriter, WriterOptions, fsync_mode
 from scraper.signals import decompression_capped, response_archived
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,12 @@ META_PREVIOUS = "archive_previous"
 _META_STARTED = "_archive_started"
 _META_RECEIVED = "_archive_received"
 _META_CUT = "_archive_cut"
+_META_FIRST_TRY = "_archive_first_try"
+_TIMEOUT_GRACE = 1.0  # a flowing body is cut (and archived) by bytes_received before the timeout
+
+
+class DownloadTimeExceeded(Exception):
+    """A URL's tries used up ``ARCHIVE_MAX_DOWNLOAD_TIME`` (not retried)."""
 
 
 def warcs_dir(data_dir: str | Path) -> Path:
@@ -56,6 +65,7 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         self.max_response_size = settings.getint("ARCHIVE_MAX_RESPONSE_SIZE")
         self.max_download_time = settings.getfloat("ARCHIVE_MAX_DOWNLOAD_TIME")
+        self.download_timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
         self.writer: WarcWriter | None = None
         self.failed = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -91,7 +101,7 @@ class WarcCaptureMiddleware:
             prefix=settings.get("ARCHIVE_WARC_PREFIX"),
             max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE"),
             info_fields=info,
-            fsync=_fsync_mode(settings.get("ARCHIVE_WARC_FSYNC")),
+            fsync=fsync_mode(settings.get("ARCHIVE_WARC_FSYNC")),
         )
         return cls(crawler, warcs_dir(settings.get("ARCHIVE_DATA_DIR")), options)
 
@@ -118,9 +128,23 @@ class WarcCaptureMiddleware:
         if encoding and b"zstd" in encoding:  # replay tools cannot decode zstd
             parts = [p.strip() for p in encoding.split(b",") if b"zstd" not in p]
             request.headers[b"Accept-Encoding"] = b", ".join(parts)
-        request.meta[_META_STARTED] = time.monotonic()
+        now = time.monotonic()
+        request.meta[_META_STARTED] = now
         request.meta[_META_RECEIVED] = 0
+        if self.max_download_time:
+            self._limit_time(request, now)
         return None
+
+    def _limit_time(self, request: Request, now: float) -> None:
+        first = request.meta.setdefault(_META_FIRST_TRY, now)  # kept by retries (request.copy)
+        left = self.max_download_time - (now - first)
+        if left <= 0:
+            raise DownloadTimeExceeded(
+                f"gave up on {request.url}: its tries took over {self.max_download_time:g} s "
+                "(setting ARCHIVE_MAX_DOWNLOAD_TIME)"
+            )
+        timeout = request.meta.get("download_timeout", self.download_timeout) or left + _TIMEOUT_GRACE
+        request.meta["download_timeout"] = min(timeout, left + _TIMEOUT_GRACE)
 
     def bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
         received = request.meta.get(_META_RECEIVED, 0) + len(data)
@@ -129,7 +153,7 @@ class WarcCaptureMiddleware:
         if self.max_response_size and received > self.max_response_size:
             cut = "length"
         elif self.max_download_time and (
-            time.monotonic() - request.meta.get(_META_STARTED, time.monotonic())
+            time.monotonic() - request.meta.get(_META_FIRST_TRY, request.meta.get(_META_STARTED, time.monotonic()))
             > self.max_download_time
         ):
             cut = "time"
@@ -221,16 +245,6 @@ class WarcCaptureMiddleware:
         self.stats.set_value("archive/write_error", str(exc))
         logger.error("Stopping the crawl: %s", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
-
-
-def _fsync_mode(value: object) -> str | bool:
-    """``batch`` (group commit, default), ``record`` (fsync every pair) or off."""
-    text = str(value).strip().lower()
-    if text in ("batch", "record"):
-        return text
-    if text in ("1", "true", "yes", "on"):
-        return "record"
-    return False
 
 
 def _header_pairs(headers) -> list[tuple[bytes, bytes]]:  # type: ignore[no-untyped-def]

@@ -12,8 +12,10 @@ new, announced-as-changed or due articles are fetched, with conditional GET.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -72,6 +74,15 @@ def _is_html(response: Response) -> bool:
     return any(t in content_type for t in _HTML_TYPES)
 
 
+def _parse_view(response: TextResponse, limit: int) -> TextResponse:
+    """The page as parsed for links: its first ``limit`` bytes. A parse tree costs ~10x the
+    page, so an 8 MB page would cost ~100 MB per response in flight; the WARC and the
+    article extraction still get the whole page."""
+    if not limit or len(response.body) <= limit:
+        return response
+    return response.replace(body=response.body[:limit])
+
+
 class NewsSpider(Spider):
     name = "news"
     handle_httpstatus_list = [304]
@@ -89,6 +100,7 @@ class NewsSpider(Spider):
         self.resume = str(resume).lower() in ("1", "true", "yes")
         self.link_extractor = LinkExtractor()
         self.failures: list[str] = []
+        self.seed_failures: list[str] = []  # a seed that answered 4xx/5xx or nothing fails the crawl
         self.state: CrawlState | None = None
         self.seeds_only = False
         self._pending_records: dict[str, tuple[Request, Response]] = {}
@@ -105,6 +117,7 @@ class NewsSpider(Spider):
     # -- start -------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        self._catch_up_database()
         self.state = CrawlState.open(self.settings, self.seeds, self.site_name, self.allow_domains, self.resume)
         self.seeds = self.state.seeds
         self.seeds_only = self.settings.getint("ARCHIVE_DEPTH", -1) == 0
@@ -129,6 +142,16 @@ class NewsSpider(Spider):
             request = self._request(info.url, info.kind)
             if request is not None:
                 yield request
+
+    def _catch_up_database(self) -> None:
+        """Rows for every page an interrupted crawl archived but never stored; runs before
+        anything is fetched, after the capture middleware recovered ``.open`` files."""
+        if self.settings.getbool("ARCHIVE_DB_ENABLED"):
+            from archive.catchup import catch_up_data_dir
+
+            catch_up_data_dir(Path(self.settings.get("ARCHIVE_DATA_DIR")),
+                              self.settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
+                              self.settings.getint("ARCHIVE_DB_WORKERS", 0) or None)
 
     # -- requests ------------------------------------------------------------------------
 
@@ -186,6 +209,7 @@ class NewsSpider(Spider):
             yield item
         if self.seeds_only or response.status == 304 or not (_is_html(response) and isinstance(response, TextResponse)):
             return
+        response = _parse_view(response, self.settings.getint("ARCHIVE_MAX_PARSE_SIZE", 0))
         new_links = 0
         for link in self.link_extractor.extract_links(response):
             if self.state and self.state.in_scope(link.url):
@@ -365,6 +389,7 @@ class NewsSpider(Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self._record(response)
+            self._seed_failed(request, f"HTTP {response.status}")
             self.crawler.stats.inc_value(f"archive/http_status/{response.status}")
             return
         message = failure.getErrorMessage() or failure.type.__name__
@@ -372,12 +397,17 @@ class NewsSpider(Spider):
             logger.info("Ignored %s: %s", url, message)
             return
         self.failures.append(f"{url}: {message}")
+        self._seed_failed(request, message)
         self.crawler.stats.inc_value("archive/failed_requests")
         logger.warning("Failed %s: %s", url, message)
         if self.state is not None and self.state.frontier is not None and request is not None:
             canonical = self.state.canonical(url)
             if canonical:
                 self.state.frontier.record_failure(canonical)
+
+    def _seed_failed(self, request: Request | None, reason: str) -> None:
+        if request is not None and request.meta.get("archive_kind") == "seed":
+            self.seed_failures.append(f"seed {request.url}: {reason}")
 
     def _closed(self, spider: Spider, reason: str) -> None:
         if self._flusher is not None and self._flusher.running:

@@ -30,6 +30,8 @@ BOMB_DEFAULT_SIZE = 5 * 1024**3
 BIG_PAGE_COUNT = 40
 BIG_PAGE_SIZE = 200_000
 SLOW_DEFAULT_SIZE = 20 * 1024**2
+HUGE_PAGE_COUNT = 60
+HUGE_PAGE_SIZE = 8 * 1024**2
 SLOW_CHUNK = 64 * 1024
 
 _bomb_lock = threading.Lock()
@@ -117,6 +119,26 @@ def big_page(n: int) -> bytes:
 def big_index() -> bytes:
     links = "\n".join(f'<li><a href="/big/{n}.html">Big page {n}</a></li>' for n in range(1, BIG_PAGE_COUNT + 1))
     return simple_page("Big pages", f"<ul>\n{links}\n</ul>")
+
+
+def huge_page(n: int) -> bytes:
+    """An 8 MB article page (numbered lines in paragraphs): memory tests crawl sixty."""
+    head = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="UTF-8"><title>Huge page {n}</title></head>'
+            f'<body><article><h1>Huge page {n}</h1>\n').encode()
+    tail = b'</article><p><a href="/huge/">Back to the index</a></p></body></html>\n'
+    return head + _huge_filler(HUGE_PAGE_SIZE - len(head) - len(tail)) + tail
+
+
+@functools.lru_cache(maxsize=1)
+def _huge_filler(size: int) -> bytes:
+    para = b"<p>" + b" ".join(w.encode() for w in _WORDS) + b"</p>\n"
+    filler = para * (size // len(para))
+    return filler + b" " * (size - len(filler))
+
+
+def huge_index() -> bytes:
+    links = "\n".join(f'<li><a href="/huge/{n}.html">Huge page {n}</a></li>' for n in range(1, HUGE_PAGE_COUNT + 1))
+    return simple_page("Huge pages", f"<ul>\n{links}\n</ul>")
 
 
 @functools.lru_cache(maxsize=2)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import itertools
 import os
 import re
 import signal
@@ -116,6 +117,8 @@ class MockHandler(BaseHTTPRequestHandler):
             route(self, query)
         elif (m := re.fullmatch(r"/big/(\d+)\.html", split.path)) and 1 <= int(m[1]) <= bodies.BIG_PAGE_COUNT:
             self._html(200, bodies.big_page(int(m[1])))
+        elif (m := re.fullmatch(r"/huge/(\d+)\.html", split.path)) and 1 <= int(m[1]) <= bodies.HUGE_PAGE_COUNT:
+            self._html(200, bodies.huge_page(int(m[1])))
         else:
             page = demo_response(self.path, self.server.base_url)
             self._send(page.status, list(page.headers), page.body)
@@ -223,6 +226,9 @@ class MockHandler(BaseHTTPRequestHandler):
     def big_index(self, query: dict[str, str]) -> None:
         self._html(200, bodies.big_index())
 
+    def huge_index(self, query: dict[str, str]) -> None:
+        self._html(200, bodies.huge_index())
+
     def private_links(self, query: dict[str, str]) -> None:
         self._html(200, bodies.private_links_page())
 
@@ -245,6 +251,27 @@ class MockHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(sent)
         self.close_connection = True
+
+    def slow_headers(self, query: dict[str, str]) -> None:
+        """Drip the header block, one line every 0.2 s for ``seconds`` (default 20), then a
+        small body: a server holding the crawler before a single body byte arrives."""
+        body = b"<html><body><p>Headers took their time.</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", HTML)
+        self.send_header("Content-Length", str(len(body)))
+        self._log(200, body)  # at the start: tests count the attempts
+        self.flush_headers()  # status line and two headers, without the blank line
+        deadline = time.monotonic() + float(query.get("seconds", 20))
+        try:
+            for n in itertools.count():
+                if time.monotonic() >= deadline:
+                    break
+                self.wfile.write(b"X-Drip-%d: .\r\n" % n)
+                self.wfile.flush()
+                time.sleep(0.2)
+            self.wfile.write(b"\r\n" + body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def slow_large(self, query: dict[str, str]) -> None:
         """Stream a big body in 64 KB pieces over ``seconds`` (default 10)."""
@@ -295,11 +322,13 @@ ROUTES: dict[str, Route] = {
     "/consent/accept": MockHandler.consent_accept,
     "/bomb.html": MockHandler.bomb,
     "/big/": MockHandler.big_index,
+    "/huge/": MockHandler.huge_index,
     "/private-links.html": MockHandler.private_links,
     "/headers-echo": MockHandler.headers_echo,
     "/post-echo": MockHandler.post_echo,
     "/truncated.html": MockHandler.truncated,
     "/slow-large.html": MockHandler.slow_large,
+    "/slow-headers.html": MockHandler.slow_headers,
 }
 
 
