@@ -16,6 +16,7 @@ import click
 from archive.cli import main
 from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ArchiveError, ConfigError
+from scraper.cluster.settings import frontier_from
 from scraper.extensions.progress import human_bytes
 from scraper.run import (
     CrawlOptions,
@@ -68,6 +69,8 @@ def _exit_status(summary: CrawlSummary) -> None:
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or ARCHIVE_* setting.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl: skip what it already fetched.")
 @click.option("--summary-file", type=click.Path(path_type=Path), hidden=True)
+@click.option("--frontier", envvar="NEWSARCHIVE_FRONTIER", metavar="redis://HOST:6379/N",
+              help="Share the crawl with other workers through this Redis (see docs/scale.md).")
 @archive_errors
 def crawl(
     urls: tuple[str, ...],
@@ -82,6 +85,7 @@ def crawl(
     settings: tuple[str, ...],
     resume: bool,
     summary_file: Path | None,
+    frontier: str | None,
 ) -> None:
     """Archive news sites from URLS, or the watched site NAME, into WARC files.
 
@@ -104,6 +108,7 @@ def crawl(
         rich_progress=sys.stderr.isatty(),
         db_url=db_url,
         overrides=parse_setting_overrides(list(settings)),
+        frontier=frontier_from(frontier),
     )
     try:
         summary = run_crawl(options)

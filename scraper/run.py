@@ -42,6 +42,7 @@ class CrawlOptions:
     db_url: str | None = None
     site: str | None = None  # a watched site's name: incremental crawl
     resume: bool = False
+    frontier: str | None = None  # redis://...: a worker of a shared crawl (scraper.cluster)
     overrides: dict[str, str] = field(default_factory=dict)
 
 
@@ -120,6 +121,10 @@ def build_settings(options: CrawlOptions) -> Settings:
         cmdline["ARCHIVE_DEPTH"] = options.depth  # ... so the spider handles 0 itself
     settings.setdict(cmdline, priority="cmdline")
     settings.setdict(options.overrides, priority="cmdline")
+    if options.frontier:
+        from scraper.cluster.settings import apply_cluster_settings
+
+        apply_cluster_settings(settings, options.frontier, options.site, options.seeds)
     return settings
 
 
@@ -159,12 +164,18 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
                 f"not a URL, nor the name of a site: {options.site!r} "
                 "(expected https://example.org/ or a name from `newsarchive site list`)"
             )
-        with site_lock(options.data_dir, options.site):
+        # Cluster workers share a site's run on purpose; the frontier coordinates them.
+        lock = contextlib.nullcontext() if options.frontier else site_lock(options.data_dir, options.site)
+        with lock:
             return _run(options, {"site": options.site})
     seeds = [validate_seed(seed) for seed in options.seeds]
     if not seeds:
         raise ConfigError("no URL to crawl")
     prepare_data_dir(options.data_dir)
+    if options.frontier:
+        from scraper.cluster.settings import prepare_cluster
+
+        prepare_cluster(options)
     return _run(options, {"url": seeds})
 
 

@@ -1,0 +1,66 @@
+"""A worker's life in the cluster: heartbeat, published counters, reclaim, "is the run over?".
+
+The heartbeat is a key with a TTL of ``ARCHIVE_CLUSTER_LEASE_TIMEOUT`` refreshed every
+``ARCHIVE_CLUSTER_HEARTBEAT`` seconds: while it exists the worker's leases are its own;
+once it expires (kill -9, power cut, network split) any other worker requeues them.
+A lease therefore never times out while its worker is alive, however slow the host.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from scraper.cluster.keys import ClusterKeys
+from scraper.extensions.progress import progress_counts
+
+
+def new_worker_id() -> str:
+    """Unique across machines and restarts: host, pid and a random suffix."""
+    host = socket.gethostname().split(".")[0] or "localhost"
+    return f"{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class WorkerLife:
+    server: Any
+    keys: ClusterKeys
+    worker: str
+    run: str
+    lease_timeout: float
+
+    def register(self) -> None:
+        """Heartbeat first, then membership: a worker is never listed without being alive."""
+        self.beat({})
+        info = {"host": socket.gethostname(), "pid": os.getpid(), "run": self.run, "started": time.time()}
+        self.server.hset(self.keys.workers, self.worker, json.dumps(info))
+        self.server.sadd(self.keys.runs, self.run)
+
+    def beat(self, stats: dict[str, Any]) -> None:
+        self.server.set(self.keys.heartbeat(self.worker), "1", px=int(self.lease_timeout * 1000))
+        if stats:
+            self.server.hset(self.keys.worker_stats(self.worker), mapping=_published(stats))
+            self.server.expire(self.keys.worker_stats(self.worker), int(self.lease_timeout * 4) + 1)
+
+    def leave(self) -> None:
+        self.server.delete(self.keys.heartbeat(self.worker))
+        self.server.hdel(self.keys.workers, self.worker)
+
+
+def _published(stats: dict[str, Any]) -> dict[str, str]:
+    """What ``status`` shows per worker; a timestamp lets it compute pages/s."""
+    counts = progress_counts(stats)
+    return {
+        "time": f"{time.time():.3f}",
+        "pages": str(int(counts["pages"])),
+        "responses": str(int(counts["responses"])),
+        "errors": str(int(counts["errors"])),
+        "waits": str(int(stats.get("archive/cluster/waits", 0))),
+        "wait_seconds": f"{float(stats.get('archive/cluster/wait_seconds', 0.0)):.1f}",
+        "backoffs": str(int(stats.get("archive/cluster/backoffs", 0))),
+    }
