@@ -180,6 +180,11 @@ def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, s
     crawl_args = [arg for pair in settings for arg in ("-s", pair)]
     Scheduler(data_dir, db_url, interval, crawl_args).run(once=once)
 
+from scraper.cluster.commands import status as _status, worker as _worker  # noqa: E402 - cluster commands
+
+main.add_command(_worker)
+main.add_command(_status)
+
 
 if __name__ == "__main__":
     main()

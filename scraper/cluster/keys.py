@@ -42,6 +42,11 @@ class ClusterKeys:
         """SET of runs that may still have work."""
         return f"{self.prefix}:runs"
 
+    @property
+    def run_args(self) -> str:
+        """HASH run -> JSON crawl arguments ({"urls": [...]} or {"site": NAME}), for ``worker``."""
+        return f"{self.prefix}:runargs"
+
     def host(self, host: str) -> str:
         """HASH next, delay, pause, robots: the host's shared politeness state."""
         return f"{self.prefix}:host:{host}"

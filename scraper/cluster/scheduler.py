@@ -51,7 +51,7 @@ class ClusterScheduler(Scheduler):
         return instance
 
     def open(self, spider: Any) -> None:
-        self.life.register()
+        self.life.register(_crawl_args(spider))
         super().open(spider)
         self.queue.join()
         self.queue.reclaim()
@@ -123,3 +123,9 @@ class ClusterScheduler(Scheduler):
 
     def has_pending_requests(self) -> bool:
         return len(self.queue) > 0
+
+
+def _crawl_args(spider: Any) -> dict[str, Any]:
+    """How another worker joins this run (``newsarchive worker`` starts the same crawl)."""
+    site = getattr(spider, "site_name", None)
+    return {"site": site} if site else {"urls": list(getattr(spider, "seeds", []))}

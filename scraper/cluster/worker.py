@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scraper.cluster.keys import ClusterKeys
+from scraper.cluster.status import pages_rate
 from scraper.extensions.progress import progress_counts
 
 
@@ -33,10 +34,12 @@ class WorkerLife:
     worker: str
     run: str
     lease_timeout: float
+    _last: tuple[float, int] | None = None
 
-    def register(self) -> None:
+    def register(self, crawl_args: dict[str, Any]) -> None:
         """Heartbeat first, then membership: a worker is never listed without being alive."""
         self.beat({})
+        self.server.hsetnx(self.keys.run_args, self.run, json.dumps(crawl_args))
         info = {"host": socket.gethostname(), "pid": os.getpid(), "run": self.run, "started": time.time()}
         self.server.hset(self.keys.workers, self.worker, json.dumps(info))
         self.server.sadd(self.keys.runs, self.run)
@@ -44,7 +47,9 @@ class WorkerLife:
     def beat(self, stats: dict[str, Any]) -> None:
         self.server.set(self.keys.heartbeat(self.worker), "1", px=int(self.lease_timeout * 1000))
         if stats:
-            self.server.hset(self.keys.worker_stats(self.worker), mapping=_published(stats))
+            published = _published(stats)
+            published["pages_per_s"], self._last = pages_rate(self._last, int(published["responses"]))
+            self.server.hset(self.keys.worker_stats(self.worker), mapping=published)
             self.server.expire(self.keys.worker_stats(self.worker), int(self.lease_timeout * 4) + 1)
 
     def leave(self) -> None:
