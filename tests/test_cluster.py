@@ -96,3 +96,26 @@ def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, frontier: tuple[s
         assert site.spacing_violations() == []
     rows = _article_rows(pg_url, tmp_path)
     assert set(rows.values()) == {1}, "no article twice in the database"
+
+
+def test_workers_wait_for_a_restarted_redis(tmp_path: Path) -> None:
+    from tests.cluster_support import PrivateRedis
+
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        with ClusterSite(tmp_path, 3, 6, {0: 0.3}, latency=(0.05, 0.1)) as site:
+            worker = start_worker(tmp_path / "w0", server.url, "restart", site.urls, "-s", "ARCHIVE_DB_ENABLED=False")
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and sum(e["path"].startswith("/a/") for e in site.requests()) < 4:
+                time.sleep(0.1)
+            server.stop()
+            time.sleep(3)
+            server.start()
+            assert worker.wait(timeout=180) == 0, _logs(tmp_path, 1)
+            log = (tmp_path / "w0.log").read_text()
+            assert log.count("waiting to reconnect") == 1, "one line per outage, not one per client"
+            assert "is back after" in log, [line for line in log.splitlines() if "Redis" in line]
+            assert site.article_urls() - set(captured_urls([tmp_path / "w0"])) == set()
+    finally:
+        server.stop()

@@ -25,29 +25,47 @@ _TRANSIENT = (RedisConnectionError, RedisTimeout, BusyLoadingError)
 
 
 class PatientRedis(redis.Redis):
-    """``redis.Redis`` that retries for ``patience`` seconds (0: forever) when Redis is down."""
+    """``redis.Redis`` that retries for ``patience`` seconds (0: forever) when Redis is down.
+
+    The outage is noted on the class, so a process with several clients (scheduler,
+    dupefilter, politeness gate) logs it once and its end once."""
 
     patience: float = 0.0
     retry_every: float = 1.0
+    _lost_at: float | None = None  # shared by every client of the process
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
-        lost_at: float | None = None
+        started: float | None = None
         while True:
             try:
                 result = super().execute_command(*args, **options)
             except _TRANSIENT as exc:
-                now = time.monotonic()
-                if lost_at is None:
-                    lost_at = now
-                    logger.warning("Redis at %s unavailable (%s): waiting to reconnect", _where(self), exc)
-                if self.patience and now - lost_at > self.patience:
-                    raise
-                time.sleep(self.retry_every)
+                started = self._wait(started, exc)
                 continue
-            if lost_at is not None:
-                logger.warning("Redis at %s is back after %.1f s: crawl continues", _where(self),
-                               time.monotonic() - lost_at)
+            except redis.RedisError:
+                # Redis answered, with an error (e.g. NOSCRIPT after a restart: redis-py reloads).
+                self._back()
+                raise
+            self._back()
             return result
+
+    def _wait(self, started: float | None, exc: Exception) -> float:
+        now = time.monotonic()
+        if PatientRedis._lost_at is None:
+            PatientRedis._lost_at = now
+            logger.warning("Redis at %s unavailable (%s): waiting to reconnect", _where(self), exc)
+        started = now if started is None else started
+        if self.patience and now - started > self.patience:
+            raise exc
+        time.sleep(self.retry_every)
+        return started
+
+    def _back(self) -> None:
+        lost_at = PatientRedis._lost_at
+        if lost_at is not None:
+            PatientRedis._lost_at = None
+            logger.warning("Redis at %s is back after %.1f s: crawl continues", _where(self),
+                           time.monotonic() - lost_at)
 
 
 def _where(client: redis.Redis) -> str:
