@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,8 +44,10 @@ def run_workers(site: ClusterSite, workers: int, base: Path, concurrency: int, d
     extra = ["-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", "LOG_LEVEL=INFO"]
     extra += ["--db", db] if db else ["-s", "ARCHIVE_DB_ENABLED=False"]
     before = len(site.requests())
+    cpu_before = _children_cpu()
     procs = [start_worker(base / f"n{workers}-w{i}", REDIS, prefix, site.urls, *extra) for i in range(workers)]
     codes = [p.wait(timeout=1800) for p in procs]
+    cpu = _children_cpu() - cpu_before
     entries = site.requests()[before:]
     times = sorted(e["t"] for e in entries)
     page_times = sorted(e["t"] for e in entries if e["path"] != "/robots.txt")
@@ -57,7 +61,14 @@ def run_workers(site: ClusterSite, workers: int, base: Path, concurrency: int, d
     steady = [t for t in page_times if all_in <= t <= end]
     return {"workers": workers, "exit_codes": codes, "requests": len(entries), "pages": len(page_times),
             "seconds": round(span, 1), "pages_per_s": round(len(page_times) / span, 2),
-            "steady_pages_per_s": round(len(steady) / max(end - all_in, 0.001), 2)}
+            "steady_pages_per_s": round(len(steady) / max(end - all_in, 0.001), 2),
+            "worker_cpu_s_per_page": round(cpu / len(page_times), 3), "load_avg_1m": os.getloadavg()[0]}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the worker processes waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _joined_at(log: Path) -> float:

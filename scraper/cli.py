@@ -16,6 +16,7 @@ import click
 from archive.cli import main
 from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ArchiveError, ConfigError
+from scraper.cluster.commands import frontier_options, status as cluster_status, worker as cluster_worker
 from scraper.cluster.settings import frontier_from
 from scraper.extensions.progress import human_bytes
 from scraper.run import (
@@ -171,19 +172,25 @@ def demo(data_dir: Path, db_url: str | None, port: int) -> None:
               help="Seconds between checks for due schedules.")
 @click.option("--once", is_flag=True, help="Start what is due now, wait for it, and exit.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Passed to every crawl.")
+@frontier_options
 @archive_errors
-def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, settings: tuple[str, ...]) -> None:
+def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, settings: tuple[str, ...],
+              frontier: str | None, prefix: str) -> None:
     """Run scheduled crawls until stopped (Ctrl-C): one crawl per site at a time."""
     from scraper.scheduler import Scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [scheduler] %(message)s")
     crawl_args = [arg for pair in settings for arg in ("-s", pair)]
+    if frontier_from(frontier):  # due crawls go to the shared frontier's workers (docs/scale.md)
+        from scraper.cluster.launch import FrontierScheduler
+
+        FrontierScheduler(data_dir, db_url, interval, crawl_args).attach(frontier_from(frontier), prefix).run(once=once)
+        return
     Scheduler(data_dir, db_url, interval, crawl_args).run(once=once)
 
-from scraper.cluster.commands import status as _status, worker as _worker  # noqa: E402 - cluster commands
 
-main.add_command(_worker)
-main.add_command(_status)
+main.add_command(cluster_worker)
+main.add_command(cluster_status)
 
 
 if __name__ == "__main__":

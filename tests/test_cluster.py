@@ -119,3 +119,39 @@ def test_workers_wait_for_a_restarted_redis(tmp_path: Path) -> None:
             assert site.article_urls() - set(captured_urls([tmp_path / "w0"])) == set()
     finally:
         server.stop()
+
+
+def test_two_schedulers_enqueue_one_run_and_a_worker_crawls_it(
+        tmp_path: Path, frontier: tuple[str, str], pg_url: str) -> None:
+    import subprocess
+    import sys
+
+    import redis
+
+    from scraper.cluster.keys import ClusterKeys
+    from tests.cluster_support import REPO_ROOT, WORKER_FAST
+
+    url, prefix = frontier
+    keys = ClusterKeys(prefix)
+    data = tmp_path / "data"
+
+    def cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "scraper.cli", *args, "--data-dir", str(data), "--db", pg_url],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, **kwargs)
+
+    with ClusterSite(tmp_path, 1, 4) as site:
+        assert cli("site", "add", "kabul", site.urls[0]).returncode == 0
+        assert cli("schedule", "add", "kabul", "--every", "1h").returncode == 0
+        schedulers = [subprocess.Popen([sys.executable, "-m", "scraper.cli", "scheduler", "--once", "--data-dir",
+                                        str(data), "--db", pg_url, "--frontier", url, "--prefix", prefix],
+                                       cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                      for _ in range(2)]
+        outputs = [proc.communicate(timeout=120)[0] for proc in schedulers]
+        client = redis.Redis.from_url(url)
+        assert client.smembers(keys.runs) == {b"site:kabul"}, outputs
+        assert sum("enqueued kabul" in out for out in outputs) == 1, outputs
+        worker = cli("worker", "--once", "--frontier", url, "--prefix", prefix, *WORKER_FAST)
+        assert worker.returncode == 0, worker.stderr[-3000:]
+        assert client.smembers(keys.runs) == set() and not client.exists(keys.run_lock("site:kabul"))
+        seen = captured_urls([data])
+        assert site.article_urls() - set(seen) == set()

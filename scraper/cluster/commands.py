@@ -33,6 +33,11 @@ prefix_option = click.option("--prefix", default="newsarchive", show_default=Tru
                              help="Key prefix in Redis (ARCHIVE_CLUSTER_PREFIX of the crawls).")
 
 
+def frontier_options(func: Any) -> Any:
+    """``--frontier`` and ``--prefix``, for commands that may use the shared frontier."""
+    return frontier_option(prefix_option(func))
+
+
 def _server(frontier: str | None) -> tuple[Any, str]:
     url = frontier_from(frontier)
     if url is None:
@@ -61,10 +66,11 @@ def status(frontier: str | None, prefix: str) -> None:
 @click.option("--poll", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds between looks for new runs.")
 @click.option("--once", is_flag=True, help="Join the runs active now, then exit.")
+@click.option("--allow-private", is_flag=True, help="Passed to every crawl: allow private/loopback addresses.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Passed to every crawl.")
 @archive_errors
 def worker(frontier: str | None, prefix: str, data_dir: Path, db_url: str | None, poll: float, once: bool,
-           settings: tuple[str, ...]) -> None:
+           allow_private: bool, settings: tuple[str, ...]) -> None:
     """Wait for crawls in the shared frontier and work on them until stopped (Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [worker] %(message)s")
     server, url = _server(frontier)
@@ -72,6 +78,8 @@ def worker(frontier: str | None, prefix: str, data_dir: Path, db_url: str | None
     extra = [arg for pair in settings for arg in ("-s", pair)]
     if db_url:
         extra += ["--db", db_url]
+    if allow_private:
+        extra.append("--allow-private")
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
     while not stopping:

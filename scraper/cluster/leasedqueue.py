@@ -71,7 +71,8 @@ class LeasedHostQueue(Base):
     def pop(self, timeout: int = 0) -> Request | None:
         lease, data = self._pop(
             keys=[self._k("ready"), self._k("total"), self.leases_key, self._k("leased"), self._k("lease_id")],
-            args=[self._k("q:"), self.keys.host(""), self.leases_per_host, self.default_interval, 64],
+            args=[self._k("q:"), self.keys.host(""), self.leases_per_host, self.default_interval, 64,
+                  self.keys.inflight("")],
         )
         if not int(lease):
             self.next_ready = float(data) if data else None

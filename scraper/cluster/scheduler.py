@@ -53,6 +53,7 @@ class ClusterScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         self.life.register(_crawl_args(spider))
         super().open(spider)
+        self.server.persist(self.df.key)  # a run that starts again is not over
         self.queue.join()
         self.queue.reclaim()
         for call, every in ((self._beat, self.beat_every), (self._poke, self.poll_every)):
@@ -118,8 +119,17 @@ class ClusterScheduler(Scheduler):
         queued, leased = len(self.queue), self.queue.leased()
         if queued or leased:
             raise DontCloseSpider(f"shared frontier: {queued} queued, {leased} leased")
-        self.life.server.srem(self.life.keys.runs, self.life.run)
+        self._finish_run()
         logger.info("Shared frontier of run %s is empty and no worker holds a lease: done", self.life.run)
+
+    def _finish_run(self) -> None:
+        """The run is over: no longer listed for ``worker``s, its scheduler lock released, and
+        its dupefilter kept for a grace period (workers still starting find the seeds seen
+        and stop) before the next crawl of the same seeds starts afresh."""
+        server, keys = self.life.server, self.life.keys
+        server.srem(keys.runs, self.life.run)
+        server.delete(keys.run_lock(self.life.run))
+        server.expire(self.df.key, int(self.crawler.settings.getfloat("ARCHIVE_CLUSTER_RUN_GRACE")) or 1)
 
     def has_pending_requests(self) -> bool:
         return len(self.queue) > 0

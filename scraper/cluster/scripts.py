@@ -39,15 +39,25 @@ return 1
 """
 
 # KEYS: ready, total, leases (this worker), leased, lease counter
-# ARGV: queue prefix, host-state prefix, leases per host, default interval, hosts to scan
+# ARGV: queue prefix, host-state prefix, leases per host, default interval, hosts to scan,
+#       in-flight prefix
+# A host is skipped (and looked at again a little later) while its lease cap is reached,
+# its shared "next send" time is ahead, or, for a host with a delay, a request is on the
+# wire: a request handed out then would only wait in the worker's send gate.
 # Returns {lease id, request} or {0, seconds until some host is ready ('' if none queued)}.
 POP = _NOW + """
 local hosts = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[5]))
 for _, host in ipairs(hosts) do
   local held = tonumber(redis.call('HGET', KEYS[4], host) or '0')
   local qkey = ARGV[1] .. host
-  if held >= tonumber(ARGV[3]) then
+  local state = redis.call('HMGET', ARGV[2] .. host, 'delay', 'pause', 'next')
+  local interval = math.max(tonumber(ARGV[4]), tonumber(state[1] or '0'))
+  local ahead = math.max(tonumber(state[2] or '0'), tonumber(state[3] or '0'))
+  local busy = interval > 0 and redis.call('ZCOUNT', ARGV[6] .. host, now, '+inf') > 0
+  if held >= tonumber(ARGV[3]) or busy then
     redis.call('ZADD', KEYS[1], now + 0.05, host)
+  elseif ahead > now then
+    redis.call('ZADD', KEYS[1], ahead, host)
   else
     local popped = redis.call('ZPOPMIN', qkey)
     if #popped == 0 then
@@ -60,12 +70,7 @@ for _, host in ipairs(hosts) do
       if redis.call('ZCARD', qkey) == 0 then
         redis.call('ZREM', KEYS[1], host)
       else
-        local interval = tonumber(ARGV[4])
-        local state = redis.call('HMGET', ARGV[2] .. host, 'delay', 'pause', 'next')
-        local delay = tonumber(state[1] or '0')
-        if delay > interval then interval = delay end
-        local ready = math.max(now + interval, tonumber(state[2] or '0'), tonumber(state[3] or '0'))
-        redis.call('ZADD', KEYS[1], ready, host)
+        redis.call('ZADD', KEYS[1], now + interval, host)
       end
       return {id, popped[1]}
     end
