@@ -172,14 +172,14 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     if not seeds:
         raise ConfigError("no URL to crawl")
     prepare_data_dir(options.data_dir)
-    if options.frontier:
-        from scraper.cluster.settings import prepare_cluster
-
-        prepare_cluster(options)
     return _run(options, {"url": seeds})
 
 
 def _run(options: CrawlOptions, spider_args: dict[str, Any]) -> CrawlSummary:
+    if options.frontier:
+        from scraper.cluster.settings import prepare_cluster
+
+        prepare_cluster(options)  # Redis reachable (one clear line if not), shared rows created once
     settings = build_settings(options)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)

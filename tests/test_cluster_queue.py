@@ -131,3 +131,29 @@ def test_status_lists_workers_runs_and_hosts(frontier: tuple[str, str]) -> None:
     assert "  run: 3 queued, 0 leased, 0 URLs seen" in lines
     assert "    a.test: 2 queued" in lines and "    b.test: 1 queued" in lines
     assert "  a.test: Crawl-delay 2 s, 0 on the wire" in lines
+
+
+def test_every_cluster_setting_is_documented() -> None:
+    from pathlib import Path
+
+    from scraper.cluster.settings import DEFAULTS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "scale.md").read_text(encoding="utf-8")
+    assert [name for name in DEFAULTS if f"`{name}`" not in text] == []
+
+
+def test_unreachable_or_bad_frontier_is_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from scraper.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["crawl", "http://127.0.0.1:9/", "--data-dir", str(tmp_path),
+                                  "--frontier", "redis://127.0.0.1:1/0"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Error: cannot reach the frontier at redis://127.0.0.1:1/0")
+    result = runner.invoke(main, ["status", "--frontier", "http://example.org/"])
+    assert (result.exit_code, result.output) == (1, "Error: bad --frontier 'http://example.org/': "
+                                                    "expected redis://HOST:6379/0\n")
+    result = runner.invoke(main, ["status"], env={"NEWSARCHIVE_FRONTIER": ""})
+    assert result.exit_code == 2 and "--frontier (or NEWSARCHIVE_FRONTIER) is required" in result.output
