@@ -1,10 +1,12 @@
 """Cluster scaling: 1, 2, 3 ``crawl --frontier`` workers on a latency-bound site, and Redis memory.
 
     python benchmarks/bench_cluster.py [--hosts 24] [--articles 12] [--workers 1,2,3]
-                                       [--concurrency 2] [--db URL] [--memory 100000]
+                                       [--concurrency 2] [--delay-every 4] [--crawl-delay 0.5]
+                                       [--db URL] [--memory 100000]
 
 1. The loopback news site of tests/cluster_support.py on ``--hosts`` hosts (127.0.0.2 ...),
-   each response delayed 100-300 ms, Crawl-delay 0.5 s on every fourth host.
+   each response delayed 100-300 ms, Crawl-delay 0.5 s on every fourth host
+   (``--delay-every``, ``--crawl-delay``).
 2. For each worker count, that many workers crawl it through one Redis frontier (a fresh
    key prefix each time). pages/s = pages fetched / the span between the first and the last
    request the servers saw; steady pages/s counts only from the moment the last worker
@@ -135,6 +137,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=12)
     parser.add_argument("--workers", default="1,2,3")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--delay-every", type=int, default=4, help="Crawl-delay on every Nth host")
+    parser.add_argument("--crawl-delay", type=float, default=0.5)
     parser.add_argument("--db", default=None, help="PostgreSQL URL (default: no database, frontier only)")
     parser.add_argument("--memory", type=int, default=100_000)
     args = parser.parse_args()
@@ -142,7 +146,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         base = Path(tmp)
         for workers in (int(n) for n in args.workers.split(",")):
-            delays = {i: 0.5 for i in range(0, args.hosts, 4)}
+            delays = {i: args.crawl_delay for i in range(0, args.hosts, args.delay_every)}
             run_dir = base / f"site{workers}"
             run_dir.mkdir()
             with ClusterSite(run_dir, args.hosts, args.articles, delays, latency=(0.1, 0.3)) as site:

@@ -9,7 +9,9 @@ callback's output would lose the links the page holds. So the ack is sent:
 - ``LeaseAckDownloaderMiddleware`` (first downloader middleware): when a download failed
   for good (no middleware retried it) and only the errback remains;
 - the scheduler: when a redirect or retry replaces the leased request (queued first);
-- the scheduler again, when the worker is idle: nothing it holds can still be running.
+- the scheduler again, when the worker is idle: nothing it holds can still be running;
+- and a sweep each heartbeat, for a lease whose request the engine has let go of twice in
+  a row (dropped by a downloader middleware's ``process_response``: errback only).
 
 Each sends the ``lease_finished`` signal; the scheduler acks in Redis.
 """

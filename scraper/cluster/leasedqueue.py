@@ -42,7 +42,7 @@ class LeasedHostQueue(Base):
         self.worker = settings.get("ARCHIVE_CLUSTER_WORKER_ID")
         self.leases_per_host = settings.getint("ARCHIVE_CLUSTER_HOST_LEASES")
         self.default_interval = settings.getfloat("ARCHIVE_CLUSTER_HOST_DELAY")
-        self.held: set[str] = set()  # lease ids this process holds
+        self.held: dict[str, Request] = {}  # lease id -> the request, for this process
         self.next_ready: float | None = None  # seconds until some host is ready, from the last empty pop
         self._push = server.register_script(scripts.PUSH)
         self._pop = server.register_script(scripts.POP)
@@ -81,13 +81,12 @@ class LeasedHostQueue(Base):
         request = self._decode_request(data)
         lease_id = str(int(lease))
         request.meta[META_LEASE] = lease_id
-        self.held.add(lease_id)
+        self.held[lease_id] = request
         return request
 
     def ack(self, lease_id: str) -> None:
         """The request is finished (its follow-ups are queued): forget the lease."""
-        if lease_id in self.held:
-            self.held.discard(lease_id)
+        if self.held.pop(lease_id, None) is not None:
             self._ack(keys=[self.leases_key, self._k("leased")], args=[lease_id])
 
     def ack_all(self) -> int:

@@ -46,6 +46,7 @@ class ClusterScheduler(Scheduler):
         instance.beat_every = settings.getfloat("ARCHIVE_CLUSTER_HEARTBEAT")
         instance.poll_every = settings.getfloat("ARCHIVE_CLUSTER_POLL")
         instance.loops = []
+        instance.suspects = set()
         crawler.signals.connect(instance._idle, signal=signals.spider_idle)
         crawler.signals.connect(instance.ack, signal=lease_finished)
         return instance
@@ -103,6 +104,23 @@ class ClusterScheduler(Scheduler):
     def _beat(self) -> None:
         self.life.beat(self.crawler.stats.get_stats())
         self.queue.reclaim()
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Ack leases whose request the engine no longer holds (seen twice in a row, a beat
+        apart): a request that a downloader middleware dropped in ``process_response``
+        reaches only its errback, which no middleware wraps; without this its lease would
+        count against its host's cap until the worker is next idle."""
+        engine = self.crawler.engine
+        downloading = getattr(getattr(engine, "downloader", None), "active", None)
+        scraping = getattr(getattr(getattr(engine, "scraper", None), "slot", None), "active", None)
+        if downloading is None or scraping is None:
+            return
+        gone = {lease for lease, request in self.queue.held.items()
+                if request not in downloading and request not in scraping}
+        for lease in gone & self.suspects:
+            self.queue.ack(lease)
+        self.suspects = gone
 
     def _poke(self) -> None:
         """Wake the engine while work is queued: a host may have become ready."""
