@@ -29,7 +29,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("NEWSARCHIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 WORKER_FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "--allow-private", "-s", "ARCHIVE_CLUSTER_HEARTBEAT=0.5",
-               "-s", "ARCHIVE_CLUSTER_LEASE_TIMEOUT=3"]
+               "-s", "ARCHIVE_CLUSTER_LEASE_TIMEOUT=5"]
 
 _TEXT = ("The provincial council met on {day} to discuss the budget for roads, schools and clinics "
          "in district {host}. Members argued for hours about the share for rural villages. ")

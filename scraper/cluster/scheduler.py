@@ -57,6 +57,7 @@ class ClusterScheduler(Scheduler):
         self.server.persist(self.df.key)  # a run that starts again is not over
         self.queue.join()
         self.queue.reclaim()
+        self.life.start_beating(self.beat_every)
         for call, every in ((self._beat, self.beat_every), (self._poke, self.poll_every)):
             loop = task.LoopingCall(call)
             loop.start(every, now=False)
@@ -104,6 +105,7 @@ class ClusterScheduler(Scheduler):
     def _beat(self) -> None:
         self.life.beat(self.crawler.stats.get_stats())
         self.queue.reclaim()
+        self.life.prune()
         self._sweep()
 
     def _sweep(self) -> None:
