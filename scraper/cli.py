@@ -16,6 +16,8 @@ import click
 from archive.cli import main
 from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ArchiveError, ConfigError
+from scraper.cluster.commands import frontier_options, status as cluster_status, worker as cluster_worker
+from scraper.cluster.settings import frontier_from
 from scraper.extensions.progress import human_bytes
 from scraper.run import (
     CrawlOptions,
@@ -77,6 +79,8 @@ def _exit_status(summary: CrawlSummary) -> None:
 @click.option("--resume", is_flag=True, help="Continue an interrupted crawl: skip what it already fetched.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log live (default: in DATA_DIR/logs/).")
 @click.option("--summary-file", type=click.Path(path_type=Path), hidden=True)
+@click.option("--frontier", envvar="NEWSARCHIVE_FRONTIER", metavar="redis://HOST:6379/N",
+              help="Share the crawl with other workers through this Redis (see docs/scale.md).")
 @archive_errors
 def crawl(
     urls: tuple[str, ...],
@@ -92,6 +96,7 @@ def crawl(
     resume: bool,
     verbose: bool,
     summary_file: Path | None,
+    frontier: str | None,
 ) -> None:
     """Archive news sites from URLS, or the watched site NAME, into WARC files.
 
@@ -115,6 +120,7 @@ def crawl(
         db_url=db_url,
         verbose=verbose,
         overrides=parse_setting_overrides(list(settings)),
+        frontier=frontier_from(frontier),
     )
     try:
         summary = run_crawl(options)
@@ -201,14 +207,25 @@ def _keep_serving(url: str, data_dir: Path) -> None:
               help="Seconds between checks for due schedules.")
 @click.option("--once", is_flag=True, help="Start what is due now, wait for it, and exit.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Passed to every crawl.")
+@frontier_options
 @archive_errors
-def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, settings: tuple[str, ...]) -> None:
+def scheduler(data_dir: Path, db_url: str | None, interval: float, once: bool, settings: tuple[str, ...],
+              frontier: str | None, prefix: str) -> None:
     """Run scheduled crawls until stopped (Ctrl-C): one crawl per site at a time."""
     from scraper.scheduler import Scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [scheduler] %(message)s")
     crawl_args = [arg for pair in settings for arg in ("-s", pair)]
+    if frontier_from(frontier):  # due crawls go to the shared frontier's workers (docs/scale.md)
+        from scraper.cluster.launch import FrontierScheduler
+
+        FrontierScheduler(data_dir, db_url, interval, crawl_args).attach(frontier_from(frontier), prefix).run(once=once)
+        return
     Scheduler(data_dir, db_url, interval, crawl_args).run(once=once)
+
+
+main.add_command(cluster_worker)
+main.add_command(cluster_status)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Twisted's reactor cannot be restarted inside one process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -43,6 +44,7 @@ class CrawlOptions:
     site: str | None = None  # a watched site's name: incremental crawl
     resume: bool = False
     verbose: bool = False  # Scrapy's log on stderr, live; otherwise it goes to DATA_DIR/logs/
+    frontier: str | None = None  # redis://...: a worker of a shared crawl (scraper.cluster)
     overrides: dict[str, str] = field(default_factory=dict)
     log_file: Path | None = field(default=None, init=False)
 
@@ -137,6 +139,10 @@ def build_settings(options: CrawlOptions) -> Settings:
     settings.setdict(cmdline, priority="cmdline")
     settings.setdict(options.overrides, priority="cmdline")
     fsync_mode(settings.get("ARCHIVE_WARC_FSYNC"))  # a bad value stops here, in one line
+    if options.frontier:
+        from scraper.cluster.settings import apply_cluster_settings
+
+        apply_cluster_settings(settings, options.frontier, options.site, options.seeds)
     return settings
 
 
@@ -160,7 +166,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
                 "(expected https://example.org/ or a name from `newsarchive site list`)"
             )
         settings = build_settings(options)
-        with crawl_locks(options.data_dir, [known.url], site=options.site):
+        with _locks(options, [known.url], site=options.site):
             return _run(options, settings, {"site": options.site})
     seeds = [validate_seed(seed) for seed in options.seeds]
     if not seeds:
@@ -171,11 +177,22 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
             if reason := seed_refusal(seed):
                 raise ConfigError(reason)
     prepare_data_dir(options.data_dir)
-    with crawl_locks(options.data_dir, seeds):
+    with _locks(options, seeds):
         return _run(options, settings, {"url": seeds})
 
 
+def _locks(options: CrawlOptions, seeds: list[str], site: str | None = None) -> contextlib.AbstractContextManager[object]:
+    """One crawl per host and site on this data dir; cluster workers share a run on purpose."""
+    if options.frontier:
+        return contextlib.nullcontext()
+    return crawl_locks(options.data_dir, seeds, site=site)
+
+
 def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any]) -> CrawlSummary:
+    if options.frontier:
+        from scraper.cluster.settings import prepare_cluster
+
+        prepare_cluster(options)  # Redis reachable (one clear line if not), shared rows created once
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
