@@ -242,10 +242,20 @@ def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None,
         db.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "nothing new"
     click.echo(f"{stats.files} files, {stats.records} records, {stats.skipped} already indexed; {outcomes}")
-    for error in stats.errors[:20]:
-        click.echo(f"warning: {error}", err=True)
-    if len(stats.errors) > 20:
-        click.echo(f"warning: ... and {len(stats.errors) - 20} more", err=True)
+    _print_limited("warning", stats.errors)
+    _print_limited("error", stats.problems)
+    if stats.problems:
+        raise click.ClickException(
+            f"{len(stats.bad_files)} of {stats.files} WARC files are damaged (see `newsarchive check`); "
+            "their readable records were indexed"
+        )
+
+
+def _print_limited(kind: str, messages: list[str], limit: int = 20) -> None:
+    for message in messages[:limit]:
+        click.echo(f"{kind}: {message}", err=True)
+    if len(messages) > limit:
+        click.echo(f"{kind}: ... and {len(messages) - limit} more", err=True)
 
 
 @click.command("stats")
