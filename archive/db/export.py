@@ -17,19 +17,21 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from archive.db.ingest import parse_when
 from archive.db.models import Article, ArticleVersion, Capture, Site
 from archive.db.query import parse_query
 from archive.db.search import SearchFilters, matching
-from archive.db.session import Database
+from archive.db.session import Database, database_error
 from archive.errors import ConfigError, ExportError
 from archive.replay import replay_address
 
@@ -46,6 +48,7 @@ FIELDS = (
 _LIST_FIELDS = ("authors", "tags")
 _INT_FIELDS = ("id", "version", "versions", "warc_offset", "warc_length")
 _TIME_FIELDS = ("published", "modified", "first_seen", "last_seen")
+_ERRNO = re.compile(r"\[errno (\d+)\]")
 _STATS_FIELDS = ("id", "host", "published", "language", "page_type", "version", "versions", "first_seen",
                  "last_seen")
 
@@ -62,11 +65,14 @@ def export_articles(db: Database, fmt: str, out: Path | IO[Any], query: str = ""
         raise ConfigError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
     statement = _statement(db.dialect, query, filters or SearchFilters(), page_type)
-    with _target(out) as target, db.engine.connect() as conn:
-        conn = conn.execution_options(stream_results=True, yield_per=BATCH)
-        result = conn.execute(statement)
-        batches = (_rows(part, replay_base, typed=fmt == "parquet") for part in result.partitions(BATCH))
-        return writer(batches, target)
+    try:
+        with _target(out) as target, db.engine.connect() as conn:
+            conn = conn.execution_options(stream_results=True, yield_per=BATCH)
+            result = conn.execute(statement)
+            batches = (_rows(part, replay_base, typed=fmt == "parquet") for part in result.partitions(BATCH))
+            return writer(batches, target)
+    except SQLAlchemyError as exc:
+        raise database_error(exc) from exc
 
 
 @contextlib.contextmanager
@@ -96,7 +102,9 @@ def _target(out: Path | IO[Any]) -> Iterator[Path | IO[Any]]:
 def _write_error(out: Path, exc: OSError) -> ExportError:
     if not out.parent.is_dir():
         return ExportError(f"cannot write {out}: folder {out.parent} does not exist")
-    return ExportError(f"cannot write {out}: {exc.strerror or exc}")
+    found = _ERRNO.search(str(exc))  # pyarrow says "... Detail: [errno 28] ..." without setting errno
+    code = exc.errno or (int(found.group(1)) if found else None)
+    return ExportError(f"cannot write {out}: {os.strerror(code) if code else exc}")
 
 
 def _statement(dialect: str, query: str, filters: SearchFilters, page_type: str):  # noqa: ANN202

@@ -26,11 +26,9 @@ from archive.errors import ConfigError, DatabaseError
 
 DB_FILENAME = "newsarchive.sqlite"
 
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for another process's lock before "database is locked"
+_SQLITE_WRITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
 _SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
     "PRAGMA cache_size=-32768",  # 32 MiB per connection
     "PRAGMA temp_store=MEMORY",
 )
@@ -71,21 +69,18 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any, read_only: bool = False) -> None:
+    """Our function and pragmas; a read-only connection skips those that write to the file."""
     dbapi_conn.create_function("newsarchive_fold", 1, _sqlite_fold, deterministic=True)
     cursor = dbapi_conn.cursor()
-    for pragma in _SQLITE_PRAGMAS:
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
+    for pragma in _SQLITE_PRAGMAS + (() if read_only else _SQLITE_WRITE_PRAGMAS):
         cursor.execute(pragma)
     cursor.close()
 
 
-def _sqlite_on_read_only_connect(dbapi_conn: Any, _record: Any) -> None:
-    """No journal-mode or sync pragmas: they would write to the file."""
-    dbapi_conn.create_function("newsarchive_fold", 1, _sqlite_fold, deterministic=True)
-    cursor = dbapi_conn.cursor()
-    for pragma in ("PRAGMA busy_timeout=30000", "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY"):
-        cursor.execute(pragma)
-    cursor.close()
+def _sqlite_on_read_only_connect(dbapi_conn: Any, record: Any) -> None:
+    _sqlite_on_connect(dbapi_conn, record, read_only=True)
 
 
 def _sqlite_fold(value: str | None) -> str:
@@ -160,6 +155,7 @@ def open_archive(data_dir: Path, url: str | None = None) -> Database:
         engine = _read_only_sqlite_engine(path)
     else:
         engine = create_db_engine(full_url)
+        event.listen(engine, "connect", _postgresql_read_only)
     from archive.db.migrate import current_revision
 
     try:
@@ -173,6 +169,13 @@ def open_archive(data_dir: Path, url: str | None = None) -> Database:
     if parsed is not None and parsed.get_backend_name() != "sqlite":
         _upgrade_if_behind(full_url)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _postgresql_read_only(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    cursor.close()
+    dbapi_conn.commit()  # a plain SET is undone with the transaction it ran in
 
 
 def _parses(url: str) -> bool:
@@ -216,5 +219,12 @@ def _safe_url(url: str) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return " ".join(text.split())[:300]
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+    if text == "database is locked":
+        return f"{text}: another process is writing to it; try again when it has finished"
+    return text
+
+
+def database_error(exc: SQLAlchemyError) -> DatabaseError:
+    """The one-line ``DatabaseError`` for an engine exception raised outside ``session()``."""
+    return DatabaseError(f"database error: {_one_line(exc)}")
