@@ -107,3 +107,11 @@ def _env() -> dict[str, str]:
     import os
 
     return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+
+def test_default_is_the_data_dirs_warcs(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path / "data" / "warcs") as writer:
+        writer.write_exchange(html_exchange())
+    [path] = warc_files(tmp_path / "data" / "warcs")
+    result = CliRunner().invoke(main, ["check", "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 0 and result.output == f"OK   {path} (3 records)\n"

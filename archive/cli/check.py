@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import DEFAULT_DATA_DIR
+from archive.cli.common import data_dir_option
 from archive.warc.check import FileReport, check_file
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -48,7 +48,8 @@ def register(main: click.Group) -> None:
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
     @click.option("--strict", is_flag=True,
                   help="Treat our own conventions (warcinfo first, one record per gzip member) as problems.")
-    def check(paths: tuple[Path, ...], strict: bool) -> None:
+    @data_dir_option
+    def check(paths: tuple[Path, ...], strict: bool, data_dir: Path) -> None:
         """Verify WARC files, .warc.gz or .warc (default: the data dir's warcs/ folder).
 
         Problems (exit 1): a gzip member that does not decompress, a record that does not
@@ -57,7 +58,7 @@ def register(main: click.Group) -> None:
         which valid WARCs from other tools need not follow. Files still named .open are
         listed: a crawl is writing them, or the next crawl recovers them.
         """
-        files, open_files = _warc_files(paths or (Path(DEFAULT_DATA_DIR) / "warcs",))
+        files, open_files = _warc_files(paths or (data_dir / "warcs",))
         for path in open_files:
             click.echo(f"OPEN {path}: still being written, or left by a killed crawl (the next crawl recovers it)")
         if not files:
