@@ -18,7 +18,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +38,7 @@ from archive.replay import replay_address
 FORMATS = ("jsonl", "csv", "parquet")
 ALL_PAGE_TYPES = "all"
 BATCH = 1000
+EXPORT_CACHE_KIB = 2048
 ROW_GROUP_ROWS = 10_000
 ROW_GROUP_BYTES = 8 * 1024 * 1024
 FIELDS = (
@@ -49,6 +50,10 @@ _LIST_FIELDS = ("authors", "tags")
 _INT_FIELDS = ("id", "version", "versions", "warc_offset", "warc_length")
 _TIME_FIELDS = ("published", "modified", "first_seen", "last_seen")
 _ERRNO = re.compile(r"\[errno (\d+)\]")
+# Dictionary encoding only where values repeat: for bodies and URLs its hash tables cost
+# memory and buy nothing.
+_DICTIONARY_FIELDS = ("host", "site", "authors", "language", "direction", "section", "tags", "page_type",
+                      "extractor", "warc_file")
 _STATS_FIELDS = ("id", "host", "published", "language", "page_type", "version", "versions", "first_seen",
                  "last_seen")
 
@@ -67,6 +72,8 @@ def export_articles(db: Database, fmt: str, out: Path | IO[Any], query: str = ""
     statement = _statement(db.dialect, query, filters or SearchFilters(), page_type)
     try:
         with _target(out) as target, db.engine.connect() as conn:
+            if db.dialect == "sqlite":  # one sequential scan: a big page cache only adds memory
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{EXPORT_CACHE_KIB}")
             conn = conn.execution_options(stream_results=True, yield_per=BATCH)
             result = conn.execute(statement)
             batches = (_rows(part, replay_base, typed=fmt == "parquet") for part in result.partitions(BATCH))
@@ -82,12 +89,11 @@ def _target(out: Path | IO[Any]) -> Iterator[Path | IO[Any]]:
         yield out
         return
     out = Path(out)
+    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-        os.close(fd)
+        temp.open("xb").close()  # the umask's permissions, unlike mkstemp's 0600
     except OSError as exc:
         raise _write_error(out, exc) from exc
-    temp = Path(temp_name)
     try:
         yield temp
         os.replace(temp, out)
@@ -195,7 +201,8 @@ def _write_parquet(batches: Iterator[list[dict[str, Any]]], out: Path | IO[Any])
     # Statistics only for short columns, and row groups of up to ROW_GROUP_ROWS rows or
     # ROW_GROUP_BYTES: the footer metadata, which the writer holds until it closes, stays
     # small, and so does the buffer.
-    with pq.ParquetWriter(str(out) if isinstance(out, Path) else out, schema, compression="zstd", write_statistics=list(_STATS_FIELDS)) as writer:
+    with pq.ParquetWriter(str(out) if isinstance(out, Path) else out, schema, compression="zstd",
+                          write_statistics=list(_STATS_FIELDS), use_dictionary=list(_DICTIONARY_FIELDS)) as writer:
         for batch in batches:
             record_batch = pa.RecordBatch.from_pylist(batch, schema=schema)
             pending.append(record_batch)
