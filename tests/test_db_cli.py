@@ -27,6 +27,15 @@ DARI = "مکتب\u200cها از هفته آینده باز می\u200cشوند."
 
 @pytest.fixture
 def args(db_url: str | None, tmp_path: Path) -> list[str]:  # noqa: F811
+    return _filled(db_url, tmp_path)
+
+
+@pytest.fixture
+def sqlite_args(tmp_path: Path) -> list[str]:
+    return _filled(None, tmp_path)
+
+
+def _filled(db_url: str | None, tmp_path: Path) -> list[str]:
     base = ["--data-dir", str(tmp_path)] + (["--db", db_url] if db_url else [])
     db = open_database(tmp_path, db_url)
     with db.session() as s:
@@ -143,9 +152,7 @@ def test_read_commands_on_a_missing_archive_create_nothing(db_url: str | None, t
         engine.dispose()
 
 
-def test_search_an_archive_on_read_only_media(args: list[str], db_url: str | None, tmp_path: Path) -> None:  # noqa: F811
-    if db_url:
-        pytest.skip("read-only media concerns the SQLite file")
+def test_search_an_archive_on_read_only_media(sqlite_args: list[str], tmp_path: Path) -> None:
     with tmpfs(tmp_path / "media", "16m") as media:
         shutil.copy(tmp_path / "newsarchive.sqlite", media / "newsarchive.sqlite")
         remount_read_only(media)
@@ -223,10 +230,7 @@ def test_export_and_show_list_articles_by_default(args: list[str], tmp_path: Pat
     assert _run("show", str(other_id), "--page-type", "all", *args).output.startswith("A title\n")
 
 
-def test_locked_database_says_so(args: list[str], db_url: str | None, tmp_path: Path,  # noqa: F811
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    if db_url:
-        pytest.skip("SQLite file locking")
+def test_locked_database_says_so(sqlite_args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
     monkeypatch.setattr("archive.db.session.BUSY_TIMEOUT_MS", 200)
@@ -235,7 +239,7 @@ def test_locked_database_says_so(args: list[str], db_url: str | None, tmp_path: 
     holder.execute("BEGIN EXCLUSIVE")
     holder.execute("DELETE FROM sites WHERE id < 0")
     try:
-        result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "x.csv"), *args])
+        result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "x.csv"), *sqlite_args])
     finally:
         holder.execute("ROLLBACK")
         holder.close()
