@@ -9,6 +9,7 @@
     ├── DecompressionLimitError  a body inflates past the configured cap
     ├── ExtractionError        a page that cannot be turned into an article at all
     ├── DatabaseError          the article database refused an operation
+    ├── ExportError            an export file cannot be written (missing folder, full disk)
     └── QueryError             a search query we cannot parse
 
 The CLI catches ``ArchiveError`` once and turns it into one stderr line and exit 1,
@@ -52,6 +53,10 @@ class ExtractionError(ArchiveError):
 
 class DatabaseError(ArchiveError):
     """The article database refused an operation."""
+
+
+class ExportError(ArchiveError):
+    """An export file cannot be written; nothing partial is left behind."""
 
 
 class QueryError(ArchiveError):

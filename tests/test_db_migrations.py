@@ -3,8 +3,10 @@ SQLite runs in WAL with foreign keys on."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -68,3 +70,14 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
 def test_include_name_in_env_skips_fts_shadow_tables() -> None:
     source = (Path(__file__).resolve().parent.parent / "archive/db/migrations/env.py").read_text()
     assert 'SEARCH_TABLE_PREFIX = "article_search"' in source and "include_name=include_name" in source
+
+
+def test_migrations_keep_alembic_context_lines_out_of_logs(db_url: str | None, tmp_path: Path,  # noqa: F811
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """The scheduler logs at INFO; Alembic's "Context impl SQLiteImpl." filled it on every run."""
+    caplog.set_level(logging.INFO)
+    database = open_database(tmp_path / "fresh", db_url)  # a new database: every migration runs
+    database.dispose()
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("alembic")]
+    assert any(m.startswith("Running upgrade") for m in messages)
+    assert not [m for m in messages if m.startswith(("Context impl", "Will assume"))]

@@ -176,3 +176,62 @@ def test_short_meta_refresh_is_a_redirect_not_an_article() -> None:
     assert is_meta_redirect(b"<META HTTP-EQUIV=Refresh CONTENT='5;URL=/b'>")
     assert not is_meta_redirect(b'<meta http-equiv="refresh" content="300; url=/same">')  # live-blog reload
     assert not is_meta_redirect(b'<meta http-equiv="refresh" content="60">')
+
+
+def _damaged_set(warcs: Path) -> None:
+    """One good file, and a truncated, a garbage and a bad-digest copy of it."""
+    _write(warcs / "good.warc.gz", CAPTURES[:1])
+    _write(warcs / "cut.warc.gz", [(1, page("Cut", P))])
+    cut = (warcs / "cut.warc.gz").read_bytes()
+    (warcs / "cut.warc.gz").write_bytes(cut[: len(cut) * 2 // 3])
+    (warcs / "garbage.warc.gz").write_bytes(gzip.compress(b"this is not a WARC file"))
+    _write(warcs / "digest.warc.gz", [(2, page("Tampered", P))])
+    first = gzip.decompress((warcs / "digest.warc.gz").read_bytes())  # every member, one stream
+    tampered = first.replace(b"twelve new routes", b"twelve old routes")
+    (warcs / "digest.warc.gz").write_bytes(gzip.compress(tampered))
+
+
+def test_reindex_reports_damaged_warcs_and_exits_1(db_url: str | None, tmp_path: Path) -> None:  # noqa: F811
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    data_dir = tmp_path / "data"
+    _damaged_set(data_dir / "warcs")
+    args = ["reindex", "--workers", "1", "--data-dir", str(data_dir)] + (["--db", db_url] if db_url else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    warcs = data_dir / "warcs"
+    assert f"error: {warcs / 'garbage.warc.gz'}: not a WARC file (no WARC/ version line)" in lines
+    assert any(line.startswith(f"error: {warcs / 'cut.warc.gz'}: ") and "(file truncated?)" in line
+               for line in lines)
+    assert any(line.startswith(f"error: {warcs / 'digest.warc.gz'}: record at offset 0 ({URL}): ")
+               and line.endswith("WARC-Block-Digest and WARC-Payload-Digest do not match; not indexed")
+               for line in lines)
+    assert lines[-1] == ("Error: 3 of 4 WARC files are damaged (see `newsarchive check`); "
+                         "their readable records were indexed")
+    db = open_database(data_dir, db_url)
+    try:
+        with db.session() as s:
+            titles = s.scalars(select(ArticleVersion.title)).all()
+            files = set(s.scalars(select(Capture.warc_file)))
+    finally:
+        db.dispose()
+    assert titles == ["Council expands bus network"]  # the good record, not the tampered one
+    assert files == {"good.warc.gz"}
+
+
+def test_reindex_of_a_bomb_stays_small(tmp_path: Path) -> None:
+    """A 0.5 MB WARC whose HTML response inflates to 512 MiB: scanned and refused in bounded memory."""
+    import os
+
+    from tests.warc_bombs import bomb_warc, peak_rss_mib
+
+    data_dir = tmp_path / "data"
+    (data_dir / "warcs").mkdir(parents=True)
+    bomb_warc(data_dir / "warcs" / "bomb.warc.gz", 512 << 20)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    code, peak = peak_rss_mib("newsarchive", "reindex", "--workers", "1", "--data-dir", str(data_dir), env=env)
+    assert code == 0
+    assert peak < 300, f"peak RSS {peak:.0f} MiB"

@@ -79,3 +79,35 @@ def test_filters_and_query(filled: Database, tmp_path: Path) -> None:
 def test_unknown_format(filled: Database, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown export format 'xml'"):
         export_articles(filled, "xml", tmp_path / "x")
+
+
+def test_parquet_types_host_replay_and_page_type(filled: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+
+    out = tmp_path / "typed.parquet"
+    export_articles(filled, "parquet", out, replay_base="http://127.0.0.1:8080")
+    table = pq.read_table(out)
+    for name in ("published", "first_seen", "last_seen", "modified"):
+        assert table.schema.field(name).type == pa.timestamp("us", tz="UTC"), name
+    assert table.schema.field("authors").type == pa.list_(pa.string())
+    row = next(r for r in table.to_pylist() if r["url"] == "https://example.com/a/3")
+    assert row["published"] == dt.datetime(2025, 2, 27, 8, tzinfo=dt.timezone.utc)
+    assert row["first_seen"] == dt.datetime(2025, 3, 1, 15, tzinfo=dt.timezone.utc)
+    assert row["host"] == "example.com" and row["page_type"] == "article" and row["authors"] == ["Jane Doe"]
+    assert row["replay"] == "http://127.0.0.1:8080/news/20250301150000/https://example.com/a/3"
+    jsonl = tmp_path / "a.jsonl"
+    export_articles(filled, "jsonl", jsonl)
+    assert list(json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])) == table.column_names
+
+
+def test_page_type_filter(filled: Database, tmp_path: Path) -> None:
+    with filled.session() as s:
+        url = "https://example.com/section/politics/"
+        Ingestor(s).ingest(capture(url, 5000), article(url, "Headline one. Headline two.", page_type="other"))
+    out = tmp_path / "x.jsonl"
+    assert export_articles(filled, "jsonl", out) == N
+    assert export_articles(filled, "jsonl", out, page_type="other") == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["url"] == url
+    assert export_articles(filled, "jsonl", out, page_type="all") == N + 1

@@ -6,43 +6,67 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import DEFAULT_DATA_DIR
-from archive.warc.check import check_file
+from archive.cli.common import data_dir_option
+from archive.warc.check import FileReport, check_file
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+OPEN_SUFFIXES = tuple(suffix + ".open" for suffix in WARC_SUFFIXES)
 
 
-def _warc_files(paths: tuple[Path, ...]) -> list[Path]:
+def _warc_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """(WARC files to check, ``.open`` files still being written or left by a killed crawl)."""
     files: list[Path] = []
+    open_files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.warc.gz")))
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+            files.extend(p for p in found if p.name.endswith(WARC_SUFFIXES))
+            open_files.extend(p for p in found if p.name.endswith(OPEN_SUFFIXES))
+        elif path.name.endswith(OPEN_SUFFIXES) and path.exists():
+            open_files.append(path)
         elif path.exists():
             files.append(path)
         else:
             raise click.ClickException(f"no such file or folder: {path}")
-    return files
+    return files, open_files
+
+
+def _print_report(report: FileReport) -> None:
+    notes = f", {len(report.notes)} note{'s' if len(report.notes) > 1 else ''}" if report.notes else ""
+    if report.ok:
+        click.echo(f"OK   {report.path} ({report.records} records{notes})")
+    else:
+        click.echo(f"FAIL {report.path}: {report.problems[0]}")
+        for problem in report.problems[1:]:
+            click.echo(f"       {problem}")
+    for note in report.notes:
+        click.echo(f"       note: {note}")
 
 
 def register(main: click.Group) -> None:
     @main.command()
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    def check(paths: tuple[Path, ...]) -> None:
-        """Verify WARC files (default: the data dir's warcs/ folder).
+    @click.option("--strict", is_flag=True,
+                  help="Treat our own conventions (warcinfo first, one record per gzip member) as problems.")
+    @data_dir_option
+    def check(paths: tuple[Path, ...], strict: bool, data_dir: Path) -> None:
+        """Verify WARC files, .warc.gz or .warc (default: the data dir's warcs/ folder).
 
-        Every gzip member must decompress, every record parse, digests match, an HTTP
-        Content-Length equal the stored payload, and warcinfo come first.
+        Problems (exit 1): a gzip member that does not decompress, a record that does not
+        parse or lacks a mandatory header, a digest that does not match, an HTTP
+        Content-Length that differs from the stored payload. Notes: our conventions,
+        which valid WARCs from other tools need not follow. Files still named .open are
+        listed: a crawl is writing them, or the next crawl recovers them.
         """
-        files = _warc_files(paths or (Path(DEFAULT_DATA_DIR) / "warcs",))
+        files, open_files = _warc_files(paths or (data_dir / "warcs",))
+        for path in open_files:
+            click.echo(f"OPEN {path}: still being written, or left by a killed crawl (the next crawl recovers it)")
         if not files:
-            raise click.ClickException("no .warc.gz files found")
+            raise click.ClickException("no .warc or .warc.gz files found")
         bad = 0
         for path in files:
-            report = check_file(path)
-            if report.ok:
-                click.echo(f"OK   {path} ({report.records} records)")
-            else:
-                bad += 1
-                click.echo(f"FAIL {path}: {report.problems[0]}")
-                for problem in report.problems[1:]:
-                    click.echo(f"       {problem}")
+            report = check_file(path, strict=strict)
+            bad += not report.ok
+            _print_report(report)
         if bad:
             raise click.ClickException(f"{bad} of {len(files)} WARC files have problems")

@@ -22,9 +22,10 @@ def register(main: click.Group) -> None:
 
 
 def _open(data_dir: Path, db_url: str | None):  # noqa: ANN202
-    from archive.db.session import open_database
+    """An existing archive, read-only: these commands create nothing."""
+    from archive.db.session import open_archive
 
-    return open_database(data_dir, db_url)
+    return open_archive(data_dir, db_url)
 
 
 def _filter_options(func: Any) -> Any:
@@ -39,6 +40,17 @@ def _filter_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+PAGE_TYPES = ("article", "index", "consent_wall", "paywall", "error", "other", "all")
+
+
+def _page_type_option(func: Any) -> Any:
+    return click.option(
+        "--page-type", type=click.Choice(PAGE_TYPES), default="article", show_default=True,
+        help="Kind of page: section fronts, tag and author pages are 'index' captures, not articles; "
+        "'all' for every kind.",
+    )(func)
 
 
 def _filters(limit: int = 20, sort: str = "relevance", **kw: Any):  # noqa: ANN202
@@ -134,10 +146,12 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 @click.option("--versions", is_flag=True, help="List every version, not only the latest.")
 @click.option("--diff", is_flag=True, help="Unified diff between consecutive versions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_page_type_option
 @data_dir_option
 @db_option
 @archive_errors
-def show_command(article_id: int, versions: bool, diff: bool, fmt: str, data_dir: Path, db_url: str | None) -> None:
+def show_command(article_id: int, versions: bool, diff: bool, fmt: str, page_type: str, data_dir: Path,
+                 db_url: str | None) -> None:
     """Show one article (by the id that search prints)."""
     from archive.db.lookup import article_detail, version_diffs
 
@@ -149,6 +163,10 @@ def show_command(article_id: int, versions: bool, diff: bool, fmt: str, data_dir
         db.dispose()
     if detail is None:
         raise click.ClickException(f"no article with id {article_id}; find ids with `newsarchive search`")
+    kind = detail["versions"][-1]["page_type"] if detail["versions"] else None
+    if page_type != "all" and kind != page_type:
+        raise click.ClickException(f"{article_id} is a page of type {kind!r}, not {page_type!r}; "
+                                   "add --page-type all to show it")
     for version in detail["versions"]:
         capture = version.get("capture")
         if capture:
@@ -160,25 +178,30 @@ def show_command(article_id: int, versions: bool, diff: bool, fmt: str, data_dir
             detail["diffs"] = version_diffs(detail)
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
+    if versions or not diff:
+        _print_article(detail, versions, body=not diff)
     if diff:
         diffs = version_diffs(detail)
         click.echo("\n\n".join(diffs) if diffs else f"article {article_id} has one version: nothing to diff")
-        return
-    _print_article(detail, versions)
+
+
+def _replay_base() -> str:
+    """Where ``newsarchive replay`` serves (``NEWSARCHIVE_REPLAY_URL``, default http://127.0.0.1:8080)."""
+    import os
+
+    from archive.replay import DEFAULT_PORT
+
+    return os.environ.get("NEWSARCHIVE_REPLAY_URL") or f"http://127.0.0.1:{DEFAULT_PORT}"
 
 
 def _replay(url: str, fetched_at: dt.datetime) -> str:
-    """The pywb address of a capture (``newsarchive replay`` serves it; base from
-    ``NEWSARCHIVE_REPLAY_URL``, default http://127.0.0.1:8080)."""
-    import os
+    """The pywb address of a capture."""
+    from archive.replay import replay_address
 
-    from archive.replay import DEFAULT_PORT, replay_address
-
-    base = os.environ.get("NEWSARCHIVE_REPLAY_URL") or f"http://127.0.0.1:{DEFAULT_PORT}"
-    return replay_address(url, fetched_at, base)
+    return replay_address(url, fetched_at, _replay_base())
 
 
-def _print_article(detail: dict[str, Any], versions: bool) -> None:
+def _print_article(detail: dict[str, Any], versions: bool, body: bool = True) -> None:
     click.echo(f"{detail['title'] or '(no title)'}")
     click.echo(f"{detail['url']}")
     if detail.get("replay"):
@@ -193,8 +216,11 @@ def _print_article(detail: dict[str, Any], versions: bool) -> None:
             cap = v["capture"] or {}
             click.echo(f"  v{v['number']}: {v['first_seen']} .. {v['last_seen']}  "
                        f"{cap.get('warc_file', '')}@{cap.get('warc_offset', '')}  {v['title'] or ''}")
-    click.echo("")
-    click.echo(detail["body"] or "")
+    if body:
+        click.echo("")
+        click.echo(detail["body"] or "")
+    else:
+        click.echo("")
 
 
 @click.command("export")
@@ -203,11 +229,16 @@ def _print_article(detail: dict[str, Any], versions: bool) -> None:
               help="File to write; '-' writes jsonl/csv to stdout.")
 @click.option("--query", "query", default="", help="Only articles matching this search query.")
 @_filter_options
+@_page_type_option
 @data_dir_option
 @db_option
 @archive_errors
-def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: str | None, **filters: Any) -> None:
-    """Export one row per article (its latest version), streaming."""
+def export_command(fmt: str, output: str, query: str, page_type: str, data_dir: Path, db_url: str | None,
+                   **filters: Any) -> None:
+    """Export one row per article (its latest version), streaming.
+
+    The file appears only when complete (written under a temporary name, then renamed).
+    """
     from archive.db.export import export_articles
 
     if output == "-" and fmt == "parquet":
@@ -215,10 +246,12 @@ def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: st
     db = _open(data_dir, db_url)
     try:
         target: Any = sys.stdout.buffer if output == "-" else Path(output)
-        count = export_articles(db, fmt, target, query=query, filters=_filters(**filters))
+        count = export_articles(db, fmt, target, query=query, filters=_filters(**filters), page_type=page_type,
+                                replay_base=_replay_base())
     finally:
         db.dispose()
-    click.echo(f"exported {count} articles to {output}", err=True)
+    kind = "pages" if page_type == "all" else "articles" if page_type == "article" else f"{page_type} pages"
+    click.echo(f"exported {count} {kind} to {output}", err=True)
 
 
 @click.command("reindex")
@@ -232,8 +265,9 @@ def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None,
                     db_url: str | None) -> None:
     """Rebuild the database from WARC files (default: every WARC in DATA_DIR/warcs)."""
     from archive.db.reindex import rebuild_search_index, reindex
+    from archive.db.session import open_database
 
-    db = _open(data_dir, db_url)
+    db = open_database(data_dir, db_url)
     try:
         stats = reindex(db, data_dir, warcs, workers=workers, rebuild=rebuild)
         if rebuild:
@@ -242,10 +276,20 @@ def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None,
         db.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "nothing new"
     click.echo(f"{stats.files} files, {stats.records} records, {stats.skipped} already indexed; {outcomes}")
-    for error in stats.errors[:20]:
-        click.echo(f"warning: {error}", err=True)
-    if len(stats.errors) > 20:
-        click.echo(f"warning: ... and {len(stats.errors) - 20} more", err=True)
+    _print_limited("warning", stats.errors)
+    _print_limited("error", stats.problems)
+    if stats.problems:
+        raise click.ClickException(
+            f"{len(stats.bad_files)} of {stats.files} WARC files are damaged (see `newsarchive check`); "
+            "their readable records were indexed"
+        )
+
+
+def _print_limited(kind: str, messages: list[str], limit: int = 20) -> None:
+    for message in messages[:limit]:
+        click.echo(f"{kind}: {message}", err=True)
+    if len(messages) > limit:
+        click.echo(f"{kind}: ... and {len(messages) - limit} more", err=True)
 
 
 @click.command("stats")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class _QuietContext(logging.Filter):
+    """Drop Alembic's per-connection chatter ("Context impl SQLiteImpl.", "Will assume
+    transactional DDL."), which reached the scheduler log on every run; keep the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(("Context impl ", "Will assume "))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(_QuietContext())
 
 
 def alembic_config() -> Config:

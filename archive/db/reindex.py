@@ -35,7 +35,13 @@ class ReindexStats:
     records: int = 0
     skipped: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # pages that could not be extracted
+    problems: list[str] = field(default_factory=list)  # damaged input: bad files, failed digests
+    bad_files: set[str] = field(default_factory=set)
+
+    def problem(self, path: Path, message: str) -> None:
+        self.bad_files.add(str(path))
+        self.problems.append(message)
 
     def count(self, outcome: str) -> None:
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
@@ -113,13 +119,17 @@ def _scan(files: list[Path], data_dir: Path, stats: ReindexStats) -> Iterator[_C
     for path in files:
         name = _relative_name(path.resolve(), warcs)
         try:
-            for record in iter_records(path):
+            for record in iter_records(path, max_payload_bytes=0):
                 stats.records += 1
+                if record.digest_problem:
+                    stats.problem(path, f"{path}: record at offset {record.offset} ({record.target_uri or '-'}): "
+                                        f"{record.digest_problem}; not indexed")
+                    continue
                 candidate = _candidate(record, path, name)
                 if candidate is not None:
                     yield candidate
         except ArchiveError as exc:
-            stats.errors.append(f"{path}: {exc}")
+            stats.problem(path, str(exc) if str(path) in str(exc) else f"{path}: {exc}")
 
 
 def _candidate(record, path: Path, name: str) -> _Candidate | None:  # noqa: ANN001

@@ -50,7 +50,7 @@ def extract_record(path: str, offset: int, length: int, url: str) -> Extracted:
     try:
         from archive.extract import extract_article
 
-        record = read_record(_current_path(Path(path)), offset, length)
+        record = read_record(_current_path(Path(path)), offset, length, max_payload_bytes=MAX_HTML_BYTES)
         if record.rec_type != "response":
             return Extracted(error=f"{path}@{offset}: a {record.rec_type} record has no page to extract")
         body = record.decoded_payload(MAX_HTML_BYTES)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.errors import WarcFormatError
-from archive.warc.members import iter_members
-from archive.warc.parse import parse_record
+from archive.warc.members import MemberStream
+from archive.warc.parse import ByteSource, iter_block, read_head
 from archive.warc.writer import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -84,18 +84,27 @@ def recover_file(open_path: Path) -> Recovery | None:
 
 
 def _last_whole_record_end(path: Path) -> tuple[int, int]:
-    """End offset of the last member that holds one whole record, and how many precede it."""
+    """End offset of the last member that holds one whole record, and how many precede it.
+
+    Members are streamed in slices, so a member that inflates to gigabytes costs no memory.
+    """
     good_end = 0
     records = 0
-    for member in iter_members(path):
-        if member.error:
-            break
-        try:
-            parse_record(member.data)
-        except WarcFormatError:
-            break
-        good_end = member.offset + member.length
-        records += 1
+    with open(path, "rb") as stream:
+        members = MemberStream(stream)
+        while members.next_member():
+            try:
+                source = ByteSource(members.read)
+                for _ in iter_block(source, read_head(source).content_length):
+                    pass
+                while source.read(1 << 16):  # to the member's end, so its length is known
+                    pass
+            except WarcFormatError:
+                break
+            if members.error:
+                break
+            good_end = members.offset + members.length
+            records += 1
     return good_end, records
 
 
