@@ -25,7 +25,7 @@ from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
-from archive.extract.pagetype import classify_page
+from archive.extract.pagetype import classify_page, headline_links
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
@@ -62,13 +62,15 @@ def extract_article(
         _apply_profile_metadata(page, tree, profile)
     if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
+    page.site_name = page.site_name or page.brand
+    headlines = headline_links(tree)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
     lines = [joiners.restore(line) for line in extract_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     article = _article(page, lines, url, joiners, images)
-    article.page_type = classify_page(tree, page, article.body, url, article.title)
+    article.page_type = classify_page(tree, page, article.body, url, article.title, headlines)
     return article
 
 
@@ -111,8 +113,8 @@ def _str(value: object) -> str | None:
 
 
 def _apply_profile_metadata(page: PageMetadata, tree: HtmlElement, profile: Profile) -> None:
-    """Profile selectors fill what the structured metadata left empty."""
-    page.site_name = profile.site_name or page.site_name
+    """Profile values fill what the page's own metadata left empty; they never override it."""
+    page.site_name = page.site_name or profile.site_name
     title = profile.field_text(tree, "title")
     page.title = page.title or (title[0] if title else None)
     if not page.published:

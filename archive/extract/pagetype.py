@@ -32,26 +32,35 @@ _PAYWALL_MARKUP = re.compile(r"paywall|subscriber[-_]only|premium[-_]content|pia
 _INDEX_PATH = re.compile(r"/(?:category|categories|tag|tags|section|topics?|author|page/\d+|archive)(?:/|$)", re.I)
 _ARTICLE_CHARS = 600
 _SHORT_CHARS = 400
+_MIN_ARTICLE_CHARS = 150
 
 
-def classify_page(tree: HtmlElement, page: PageMetadata, body: str, url: str, title: str | None) -> PageType:
-    """The page type of an extracted page."""
+def classify_page(
+    tree: HtmlElement, page: PageMetadata, body: str, url: str, title: str | None, headlines: set[str] | None = None
+) -> PageType:
+    """The page type of an extracted page.
+
+    ``headlines`` are the page's headline-sized link texts (``headline_links``), taken
+    before boilerplate pruning removed the post lists that make a section front.
+    """
     chars = len(body)
     if title and _ERROR_TITLE.search(title) and chars < 2 * _ARTICLE_CHARS:
         return "error"
-    articleish = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    declared = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    # A dated page with a headline of its own is an article even without og:type (many themes omit it).
+    articleish = declared or bool(page.published and page.h1)
     # A cookie banner beside a short article (news briefs, Pashto and Dari pieces are often
     # a few hundred characters) is not a consent wall: a wall hides the text itself.
-    short_article = articleish and chars >= 150
+    short_article = articleish and chars >= _MIN_ARTICLE_CHARS
     if chars < _SHORT_CHARS and not short_article and (
         _CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)
     ):
         return "consent_wall"
     if chars < _ARTICLE_CHARS * 2 and (page.free is False or _PAYWALL_MARKUP.search(_classes(tree))):
         return "paywall" if page.free is False or chars < _ARTICLE_CHARS else "article"
-    if _is_index(tree, body, url, articleish):
+    if _is_index(headline_links(tree) if headlines is None else headlines, body, url, declared, articleish):
         return "index"
-    if chars >= _ARTICLE_CHARS or (articleish and chars >= 150):
+    if chars >= _ARTICLE_CHARS or (articleish and chars >= _MIN_ARTICLE_CHARS):
         return "article"
     return "other"
 
@@ -66,11 +75,43 @@ def _classes(tree: HtmlElement) -> str:
     return " ".join(element.get("class") or "" for element in tree.iter() if isinstance(element.tag, str))[:200_000]
 
 
-def _is_index(tree: HtmlElement, body: str, url: str, articleish: bool) -> bool:
-    path = urlsplit(url).path
-    if articleish and len(body) >= _ARTICLE_CHARS:
+def _is_index(headlines: set[str], body: str, url: str, declared: bool, articleish: bool) -> bool:
+    """A list of links to other pages: a front, section, tag, author or search page.
+
+    Signals: the body is mostly the text of links (trafilatura kept the headline list),
+    or the page has many headline-sized links and next to no text of its own.
+    """
+    chars = len(body)
+    if declared and chars >= _ARTICLE_CHARS:
         return False
+    if chars and _linked_share(body, headlines) >= 0.5:
+        return True
+    if articleish and chars >= _MIN_ARTICLE_CHARS:
+        return False
+    path = urlsplit(url).path
     if path in ("", "/") or _INDEX_PATH.search(path):
         return True
-    links = sum(1 for a in tree.iter("a") if len((a.text_content() or "").split()) >= 4)
-    return links >= 20 and len(body.split()) < links * 12
+    if len(headlines) >= 6 and chars < _MIN_ARTICLE_CHARS:
+        return True
+    return len(headlines) >= 20 and len(body.split()) < len(headlines) * 12
+
+
+def headline_links(tree: HtmlElement) -> set[str]:
+    """Keys of the distinct link texts long enough to be headlines."""
+    found = set()
+    for anchor in tree.iter("a"):
+        text = " ".join(anchor.text_content().split())
+        if len(text) >= 20 and (len(text.split()) >= 3 or len(text) >= 30):
+            found.add(_key(text))
+    return found
+
+
+def _linked_share(body: str, headlines: set[str]) -> float:
+    """Share of the body's characters in paragraphs that are just a headline link."""
+    lines = [line.lstrip("-•* ").strip() for line in body.split("\n\n")]
+    linked = sum(len(line) for line in lines if len(line) >= 20 and _key(line) in headlines)
+    return linked / max(len(body), 1)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
