@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup
+from archive.extract import cleanup, deep
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
@@ -32,7 +32,7 @@ from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, f
 
 EXTRACTOR = f"newsarchive-extract/1 {ENGINE}"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_PARSER = HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True, default_doctype=False)
+_PARSER = HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def extract_article(
     """Extract one page. Raises ``ExtractionError`` for input that is not HTML at all."""
     text = _decode(html, url, headers, options)
     joiners = Joiners.for_text(text)
-    tree = _parse(joiners.protect(text), url)
+    warnings: list[str] = []
+    tree = _parse_reachable(joiners.protect(text), url, warnings)
     profile = find_profile(urlsplit(url).hostname or "", options.profile_dirs)
     page = read_metadata(tree, url)
     if profile is not None:
@@ -69,7 +70,10 @@ def extract_article(
     content = _content_tree(tree, profile)
     lines = [joiners.restore(line) for line in extract_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
+    if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
+        lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
+    article.warnings = warnings
     article.page_type = classify_page(tree, page, article.body, url, article.title, headlines)
     return article
 
@@ -87,8 +91,29 @@ def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, opti
     return text
 
 
+def _parse_reachable(text: str, url: str, warnings: list[str]) -> HtmlElement:
+    """Parse, recovering the text of pages nested deeper than the parser can follow (see ``deep``)."""
+    tree = _parse(text, url)
+    if deep.too_deep(tree, deep.PARSER_CEILING):
+        tree = _parse(deep.strip_wrappers(text), url)
+        warnings.append(f"deep_html: nesting beyond {deep.PARSER_CEILING} levels; wrapper tags removed to reach the text")
+    if deep.too_deep(tree, deep.MAX_DEPTH):
+        deep.flatten(tree)
+        warnings.append(f"deep_html: nesting beyond {deep.MAX_DEPTH} levels flattened")
+    return tree
+
+
+def _unpruned_lines(text: str, url: str, options: ExtractOptions, joiners: Joiners, warnings: list[str]) -> list[str]:
+    """Body lines from trafilatura (with its fallbacks) on the page as it came, without our pruning."""
+    tree = _parse_reachable(text, url, [])
+    lines = cleanup.clean_lines([joiners.restore(line) for line in extract_lines(tree, url, options.engine)])
+    if lines:
+        warnings.append("body_fallback: the pruned page gave no text; body taken from the unpruned page")
+    return lines
+
+
 def _parse(text: str, url: str) -> HtmlElement:
-    """Parse with libxml2, which stops nesting at depth 256, so no recursion can run away."""
+    """Parse with libxml2 (``huge_tree``: nesting stops at depth 2048; ``deep`` handles the rest)."""
     text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
     try:
         tree = document_fromstring(text, parser=_PARSER)
