@@ -38,6 +38,7 @@ _BOILERPLATE_TOKEN = re.compile(
 )
 _BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "template", "iframe", "dialog")
 _MAX_REMOVED_SHARE = 0.5
+_HIDDEN_PROSE_CHARS = 400
 
 
 def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> None:
@@ -65,7 +66,9 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     if element.get("role") in ("navigation", "complementary", "dialog", "alertdialog", "banner", "contentinfo"):
         return True
     if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or "").replace(" ", ""):
-        return True
+        # Hidden until a script shows it: menus and modals, but also gallery slides and
+        # "read more" halves of the article, which hold real paragraphs.
+        return _paragraph_chars(element) < _HIDDEN_PROSE_CHARS
     return any(_BOILERPLATE_TOKEN.match(token) for token in tokens)
 
 

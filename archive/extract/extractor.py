@@ -32,6 +32,9 @@ from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, f
 
 EXTRACTOR = f"newsarchive-extract/1 {ENGINE}"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# Characters XML forbids: one stray BEL in a paragraph made trafilatura's XML step fail and
+# return nothing for the whole page (an empty body where the text was plainly there).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _PARSER = HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
 
 
@@ -114,7 +117,7 @@ def _unpruned_lines(text: str, url: str, options: ExtractOptions, joiners: Joine
 
 def _parse(text: str, url: str) -> HtmlElement:
     """Parse with libxml2 (``huge_tree``: nesting stops at depth 2048; ``deep`` handles the rest)."""
-    text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
     try:
         tree = document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:

@@ -7,6 +7,7 @@ and htmldate are asked only for what is still missing (see ``archive.extract.ext
 
 from __future__ import annotations
 
+import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -296,7 +297,7 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None, host: 
     """Drop a trailing (or leading) `` – Site name`` part from ``title``."""
     if not title:
         return None
-    title = _SPACE.sub(" ", title).strip()
+    title = _SPACE.sub(" ", html.unescape(title)).strip()  # "&bull;" escaped twice in og:title
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
