@@ -25,7 +25,7 @@ from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
-from archive.extract.pagetype import classify_page, headline_links
+from archive.extract.pagetype import classify_page, list_signals
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
@@ -67,7 +67,7 @@ def extract_article(
     if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
     page.site_name = page.site_name or page.brand
-    headlines = headline_links(tree)
+    signals = list_signals(tree, joiners.restore)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
@@ -77,7 +77,8 @@ def extract_article(
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
     article.warnings = warnings
-    article.page_type = classify_page(tree, page, article.body, url, article.title, headlines)
+    captioned = sum(1 for image in images if image[1])
+    article.page_type = classify_page(tree, page, article.body, url, article.title, signals, captioned)
     return article
 
 
