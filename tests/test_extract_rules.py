@@ -130,3 +130,8 @@ def test_cleanup_keeps_editorial_brackets_and_cuts_shortcode_tags_around_text() 
     long_text = "The minister said the railway would open next year, and traders welcomed the news. " * 2
     assert clean_lines(["He said [sic] it was fine.", f"[dropcap]{long_text.strip()}[/dropcap]"]) == [
         "He said [sic] it was fine.", long_text.strip()]
+
+
+def test_ambiguous_time_zone_names_are_dropped_quietly() -> None:
+    """dateutil warns on "EST"; under ``filterwarnings = error`` that used to abort the extraction."""
+    assert normalize_date("Nov 20, 2019 10:00 EST") == "2019-11-20T10:00:00"
