@@ -1,110 +1,96 @@
-"""Body-extraction benchmark: our extractor vs plain ``trafilatura.extract``, same settings, one run.
+"""Body-extraction benchmark: ours vs plain ``trafilatura.extract`` (defaults, and precision mode), both sets, one run.
 
-Data: ``../shared/benchdata/zyte-dev/`` next to the repository (scrapinghub
-article-extraction-benchmark layout: ``html/<id>.html.gz`` or ``.html``, and
-``ground-truth.json`` mapping id -> {"articleBody": ...}). It is never copied here.
+Sets and metrics: see ``benchmarks/extract_sets.py`` (zyte-dev: shingle metric;
+trafilatura-web: snippet metric). Speed is pages/s of CPU time on one core (the process is
+pinned to one CPU). "worse" counts the pages where ours loses more than 0.05 F1 to plain
+trafilatura on that page.
 
-Metric (the benchmark README): 4-token shingles of ``\\w+`` tokens, per-page precision
-and recall, means over pages, F1 of the means. Speed is pages/s on one core.
-
-    python benchmarks/bench_extract.py [--data DIR] [--worst N]
+    python benchmarks/bench_extract.py [--data DIR] [--set NAME] [--worst N] [--write-baseline]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
-import re
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable
+import warnings
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "benchdata" / "zyte-dev"
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.extract_sets import BENCHDATA, REPO, SETS, Page, Score, available, load_pages, our_body, score_page, summarize
+
+BASELINE = REPO / "benchmarks" / "extract_baseline.json"
+_MARGIN = 0.05
 
 
-def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text.lower())
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(len(tokens) - n + 1, 1))) if tokens else Counter()
+def _trafilatura_defaults(page: Page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(page.html, url=page.url) or ""
 
 
-def precision_recall(predicted: str, expected: str) -> tuple[float, float]:
-    """Per-page scores as in the benchmark: empty vs empty is perfect."""
-    pred, true = shingles(predicted), shingles(expected)
-    if not pred and not true:
-        return 1.0, 1.0
-    overlap = sum((pred & true).values())
-    precision = overlap / sum(pred.values()) if pred else 0.0
-    recall = overlap / sum(true.values()) if true else 0.0
-    return precision, recall
+def _trafilatura_precision(page: Page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(page.html, url=page.url, favor_precision=True, include_comments=False) or ""
 
 
-def load(data: Path) -> list[tuple[str, bytes, str]]:
-    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = []
-    for page_id, item in sorted(truth.items()):
-        for name in (f"{page_id}.html.gz", f"{page_id}.html"):
-            path = data / "html" / name
-            if path.exists():
-                raw = path.read_bytes()
-                pages.append((page_id, gzip.decompress(raw) if name.endswith(".gz") else raw, item.get("articleBody") or ""))
-                break
-    return pages
+EXTRACTORS = {"trafilatura": _trafilatura_defaults, "trafilatura-precision": _trafilatura_precision, "newsarchive": our_body}
 
 
-def run(name: str, extract: Callable[[bytes, str], str], pages: list[tuple[str, bytes, str]]) -> dict[str, object]:
-    scores: dict[str, tuple[float, float]] = {}
-    started = time.process_time()
-    for page_id, html, expected in pages:
-        scores[page_id] = precision_recall(extract(html, page_id), expected)
-    elapsed = time.process_time() - started
-    p = sum(s[0] for s in scores.values()) / len(scores)
-    r = sum(s[1] for s in scores.values()) / len(scores)
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"name": name, "precision": p, "recall": r, "f1": f1, "pages_per_s": len(pages) / elapsed, "scores": scores}
+def run(extract, pages: list[Page]) -> tuple[dict[str, Score], float]:
+    """Scores by page id and the CPU seconds spent extracting."""
+    scores: dict[str, Score] = {}
+    spent = 0.0
+    for page in pages:
+        started = time.process_time()
+        body = extract(page)
+        spent += time.process_time() - started
+        scores[page.page_id] = score_page(page, body)
+    return scores, spent
+
+
+def report(set_name: str, pages: list[Page], worst: int) -> dict[str, float]:
+    """Print one set's table; return our figures for the baseline file."""
+    results = {name: run(extract, pages) for name, extract in EXTRACTORS.items()}
+    print(f"\n{set_name}: {len(pages)} pages")
+    print(f"{'extractor':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'pages/s':>10}{'worse':>7}")
+    plain = results["trafilatura"][0]
+    for name, (scores, spent) in results.items():
+        p, r, f1 = summarize(set_name, list(scores.values()))
+        worse = sum(1 for k, s in scores.items() if s.f1 < plain[k].f1 - _MARGIN)
+        print(f"{name:<24}{p:>10.4f}{r:>10.4f}{f1:>10.4f}{len(pages) / max(spent, 1e-9):>10.1f}{worse:>7}")
+    ours = results["newsarchive"][0]
+    losses = sorted((ours[k].f1 - plain[k].f1, k) for k in ours)[:worst]
+    print("largest per-page F1 losses vs trafilatura:", ", ".join(f"{k} {d:+.3f}" for d, k in losses if d < 0) or "none")
+    speed = results["trafilatura"][1] / max(results["newsarchive"][1], 1e-9)
+    print(f"speed ratio (ours / trafilatura defaults): {speed:.2f}x")
+    p, r, f1 = summarize(set_name, list(ours.values()))
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=BENCHDATA, help="folder holding zyte-dev/ and trafilatura-web/")
+    parser.add_argument("--set", choices=SETS, action="append", help="only this set (repeatable); default both")
     parser.add_argument("--worst", type=int, default=5, help="list the N pages where we lose most to trafilatura")
+    parser.add_argument("--write-baseline", action="store_true", help=f"store our F1 figures in {BASELINE.name}")
     args = parser.parse_args()
-    if not (args.data / "ground-truth.json").is_file():
-        print(f"benchmark data not found: {args.data} (expected ground-truth.json and html/ there)", file=sys.stderr)
+    if not available(args.data):
+        print(f"benchmark data not found under {args.data} (expected zyte-dev/ and trafilatura-web/)", file=sys.stderr)
         return 2
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    sys.path.insert(0, str(REPO))
-    from archive.errors import ExtractionError
-    from archive.extract import extract_article
-    from archive.extract.trafilatura import plain_extract
-
-    def ours(html: bytes, page_id: str) -> str:
-        try:
-            return extract_article(html, f"https://benchmark.invalid/{page_id}").body
-        except ExtractionError:
-            return ""
-
-    def baseline(html: bytes, page_id: str) -> str:
-        return plain_extract(html, f"https://benchmark.invalid/{page_id}")
-
-    pages = load(args.data)
-    results = [run("trafilatura", baseline, pages), run("newsarchive", ours, pages)]
-    print(f"{len(pages)} pages from {args.data}")
-    print(f"{'extractor':<14}{'precision':>10}{'recall':>10}{'F1':>10}{'pages/s':>10}")
-    for res in results:
-        print(f"{res['name']:<14}{res['precision']:>10.4f}{res['recall']:>10.4f}{res['f1']:>10.4f}{res['pages_per_s']:>10.1f}")
-    base, mine = results[0]["scores"], results[1]["scores"]
-    def f1(s: tuple[float, float]) -> float:
-        return 2 * s[0] * s[1] / (s[0] + s[1]) if sum(s) else 0.0
-    losses = sorted(((f1(mine[k]) - f1(base[k]), k) for k in base))[: args.worst]  # type: ignore[index]
-    print("largest per-page F1 losses vs trafilatura:", ", ".join(f"{k} {d:+.3f}" for d, k in losses))
-    print(f"speed ratio: {results[1]['pages_per_s'] / results[0]['pages_per_s']:.2f}x")  # type: ignore[operator]
+    warnings.simplefilter("ignore")  # dateutil's timezone-name warnings on some pages
+    figures = {}
+    for set_name in args.set or SETS:
+        figures[set_name] = report(set_name, load_pages(args.data, [set_name]), args.worst)
+    if args.write_baseline:
+        BASELINE.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"\nwrote {BASELINE}")
     return 0
 
 

@@ -153,3 +153,14 @@ def test_str_input_and_headers_are_accepted() -> None:
     html = (FIXTURES / "wordpress_jetpack.html").read_text(encoding="utf-8")
     article = extract_article(html, "https://valleycourier.example/x", {"Content-Type": "text/html"})
     assert article.title == "River levels fall as rains ease"
+
+
+def test_body_never_empty_when_trafilatura_finds_text() -> None:
+    """A profile ``keep`` selector matching an empty element used to leave the body empty."""
+    paragraphs = [f"The provincial council met on Sunday to discuss the water project, item {i}." * 2 for i in range(5)]
+    html = ("<html><head><title>Water project – The Kabul Times</title></head><body><h1>Water project</h1>"
+            '<div class="entry-content"></div><div class="story">' + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</div></body></html>")
+    article = extract_article(html, "https://thekabultimes.gov.af/water-project/")
+    assert article.body.split("\n\n") == paragraphs
+    assert any(w.startswith("body_fallback") for w in article.warnings)

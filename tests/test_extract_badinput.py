@@ -86,3 +86,12 @@ def test_decode_latin1_label_means_windows_1252() -> None:
 def test_xml_declaration_with_encoding_is_accepted() -> None:
     page = '<?xml version="1.0" encoding="utf-8"?><html><body><p>Hello</p></body></html>'
     assert extract_article(page, URL).page_type == "other"
+
+
+def test_control_characters_do_not_empty_the_body() -> None:
+    """One BEL inside a paragraph made trafilatura's XML step fail: the whole body came out empty."""
+    paragraph = "The council approved the new water plan for the district after a long debate on Monday."
+    html = f"<html><head><title>Water plan</title></head><body><h1>Water plan</h1><p>{paragraph}\x07</p>" + \
+        "".join(f"<p>{paragraph} Item {i}.</p>" for i in range(5)) + "</body></html>"
+    article = extract_article(html, "https://council.example/water-plan")
+    assert article.body.startswith(paragraph) and len(article.body.split("\n\n")) == 6

@@ -112,3 +112,26 @@ def test_joiners_round_trip() -> None:
 )
 def test_page_types(html: str, url: str, page_type: str) -> None:
     assert extract_article(html, url).page_type == page_type
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['[button link="https://example.org/subscribe/" color="red"]Subscribe to the print edition[/button]',
+     "Tell us what you think: write to letters@example.org", "Order Reprints | Today's Paper | Subscribe",
+     "This copy is for your personal, non-commercial use only.", "Already a subscriber? Log in",
+     "Posted in Editorial | Tagged railway, trade", "Home » Editorial » Trade routes must carry more than promises",
+     "خپل نظر راته ولیکئ: letters@example.org", "Published by Admin in Category News, Tags: trade"],
+)
+def test_cleanup_drops_promos_tools_meta_and_shortcodes(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+def test_cleanup_keeps_editorial_brackets_and_cuts_shortcode_tags_around_text() -> None:
+    long_text = "The minister said the railway would open next year, and traders welcomed the news. " * 2
+    assert clean_lines(["He said [sic] it was fine.", f"[dropcap]{long_text.strip()}[/dropcap]"]) == [
+        "He said [sic] it was fine.", long_text.strip()]
+
+
+def test_ambiguous_time_zone_names_are_dropped_quietly() -> None:
+    """dateutil warns on "EST"; under ``filterwarnings = error`` that used to abort the extraction."""
+    assert normalize_date("Nov 20, 2019 10:00 EST") == "2019-11-20T10:00:00"

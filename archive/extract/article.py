@@ -47,6 +47,8 @@ class Article:
     images: list[Image] = field(default_factory=list)
     page_type: PageType = "other"
     extractor: str = ""
+    # What the extractor had to work around (deep nesting flattened, body from the unpruned page...).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping with the documented keys, in a stable order."""

@@ -38,6 +38,7 @@ _BOILERPLATE_TOKEN = re.compile(
 )
 _BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "template", "iframe", "dialog")
 _MAX_REMOVED_SHARE = 0.5
+_HIDDEN_PROSE_CHARS = 400
 
 
 def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> None:
@@ -65,7 +66,9 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     if element.get("role") in ("navigation", "complementary", "dialog", "alertdialog", "banner", "contentinfo"):
         return True
     if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or "").replace(" ", ""):
-        return True
+        # Hidden until a script shows it: menus and modals, but also gallery slides and
+        # "read more" halves of the article, which hold real paragraphs.
+        return _paragraph_chars(element) < _HIDDEN_PROSE_CHARS
     return any(_BOILERPLATE_TOKEN.match(token) for token in tokens)
 
 
@@ -122,6 +125,16 @@ _ALWAYS = (
     r"|wir verwenden cookies.*|мы используем (?:cookies|файлы cookie).*|.*accept (?:all )?cookies.*"
     r"|advertisement|advertising|anzeige|publicité|publicidad|реклама|تبلیغات|إعلان|story continues below.*"
     r"|continue reading (?:below|the main story)|scroll to continue.*|skip advertisement"
+    r"|(?:tell us what you think|what do you think|let us know (?:what you think|in the comments)|have your say"
+    r"|join the (?:conversation|discussion)|share your (?:thoughts|views)|dites-nous ce que vous en pensez"
+    r"|sagen sie uns (?:ihre meinung|was sie denken)|نظر (?:خود|تان) را|نظرتان را|خپل نظر(?:ونه)?|شاركونا (?:آراءكم|رأيكم))\b.{0,200}"
+    r"|order reprints?\b.{0,200}|.*for your personal,? non-commercial use only.*|reprints? (?:&|and) permissions.{0,100}"
+    r"|print (?:this )?(?:article|page|story)|today'?s paper|.*governed by our subscriber agreement.*"
+    r"|(?:already a (?:subscriber|member)\??|subscribe (?:now|today)|become a (?:subscriber|member)|get unlimited access"
+    r"|support (?:our|independent) journalism|sign up for (?:our|the) .{0,40}newsletter|unlock (?:this|full) (?:article|access))\b.{0,200}"
+    r"|(?:posted|published|filed|written) (?:in|under|by)\b.{0,120}(?:categor(?:y|ies)|tags?|posted in|filed under|comments?)\b.{0,120}"
+    r"|(?:posted in|filed under|categor(?:y|ies))\s*[:：]?.{0,150}"
+    r"|(?:home|startseite|start|accueil|inicio|главная|خانه|کور|الرئيسية|صفحه اصلی)\s*[»›>/|].{0,250}"
     r"|(?:tags?|étiquettes?|etiquetas|schlagwörter|теги|برچسب{zw}?ها|کلمات کلیدی|ټګونه|الوسوم|الكلمات المفتاحية|keywords)\s*[:：].{0,300}"
     r"|(?:photo|image|foto|фото|عکس|انځور|صورة)(?: credit| source)?\s*[:：©/].{0,100}|image (?:caption|source|copyright).{0,100}"
 ).replace("{zw}", _ZW)
@@ -132,12 +145,19 @@ _LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
 _LINK_LENGTH = 300
 
 
+# Unrendered WordPress shortcodes: ``[button link="..."]Label[/button]``, ``[/caption]``.
+_SHORTCODE = re.compile(r"\[/?[a-z][a-z0-9_-]*(?:\s+[a-z_-]+=(?:\"[^\"\]]*\"|'[^'\]]*'|[^\s\]]*))*\s*/?\]", re.I)
+_SHORTCODE_TEXT = 120
+
+
 def clean_lines(lines: list[str], extra: re.Pattern[str] | None = None) -> list[str]:
     """Drop boilerplate paragraphs (and the link list after a "Related" heading)."""
     kept: list[str] = []
     in_related_list = False
     for raw in lines:
-        line = raw.strip()
+        line = _strip_shortcodes(raw.strip())
+        if not line:
+            continue
         if in_related_list and _LIST_ITEM.match(line):
             continue
         in_related_list = False
@@ -146,6 +166,17 @@ def clean_lines(lines: list[str], extra: re.Pattern[str] | None = None) -> list[
             continue
         kept.append(line)
     return kept
+
+
+def _strip_shortcodes(line: str) -> str:
+    """A line that is a shortcode widget goes; shortcode tags around editorial text are cut out."""
+    if "[" not in line or not _SHORTCODE.search(line):
+        return line
+    rest = _SHORTCODE.sub("", line).strip()
+    tags = [m.group(0) for m in _SHORTCODE.finditer(line)]
+    if not any("=" in tag or tag.startswith("[/") for tag in tags):
+        return line  # "[Updated]", "[sic]": editorial brackets, not a shortcode
+    return "" if len(rest) < _SHORTCODE_TEXT else rest
 
 
 def _is_boilerplate_line(line: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -46,7 +47,10 @@ def _loose(text: str) -> datetime | None:
     if not _YEAR.search(text):  # dateutil fills a missing year from today: refuse
         return None
     try:
-        return dateutil_parser.parse(text, fuzzy=False)
+        with warnings.catch_warnings():
+            # "EST", "IST": an ambiguous zone name is dropped (naive time), an expected outcome, not an error.
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            return dateutil_parser.parse(text, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
 

@@ -18,21 +18,24 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup
+from archive.extract import cleanup, deep
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
-from archive.extract.pagetype import classify_page
+from archive.extract.pagetype import classify_page, list_signals
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
 
 EXTRACTOR = f"newsarchive-extract/1 {ENGINE}"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_PARSER = HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True, default_doctype=False)
+# Characters XML forbids: one stray BEL in a paragraph made trafilatura's XML step fail and
+# return nothing for the whole page (an empty body where the text was plainly there).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_PARSER = HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -55,20 +58,27 @@ def extract_article(
     """Extract one page. Raises ``ExtractionError`` for input that is not HTML at all."""
     text = _decode(html, url, headers, options)
     joiners = Joiners.for_text(text)
-    tree = _parse(joiners.protect(text), url)
+    warnings: list[str] = []
+    tree = _parse_reachable(joiners.protect(text), url, warnings)
     profile = find_profile(urlsplit(url).hostname or "", options.profile_dirs)
     page = read_metadata(tree, url)
     if profile is not None:
         _apply_profile_metadata(page, tree, profile)
     if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
+    page.site_name = page.site_name or page.brand
+    signals = list_signals(tree, joiners.restore)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
     lines = [joiners.restore(line) for line in extract_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
+    if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
+        lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
-    article.page_type = classify_page(tree, page, article.body, url, article.title)
+    article.warnings = warnings
+    captioned = sum(1 for image in images if image[1])
+    article.page_type = classify_page(tree, page, article.body, url, article.title, signals, captioned)
     return article
 
 
@@ -85,9 +95,30 @@ def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, opti
     return text
 
 
+def _parse_reachable(text: str, url: str, warnings: list[str]) -> HtmlElement:
+    """Parse, recovering the text of pages nested deeper than the parser can follow (see ``deep``)."""
+    tree = _parse(text, url)
+    if deep.too_deep(tree, deep.PARSER_CEILING):
+        tree = _parse(deep.strip_wrappers(text), url)
+        warnings.append(f"deep_html: nesting beyond {deep.PARSER_CEILING} levels; wrapper tags removed to reach the text")
+    if deep.too_deep(tree, deep.MAX_DEPTH):
+        deep.flatten(tree)
+        warnings.append(f"deep_html: nesting beyond {deep.MAX_DEPTH} levels flattened")
+    return tree
+
+
+def _unpruned_lines(text: str, url: str, options: ExtractOptions, joiners: Joiners, warnings: list[str]) -> list[str]:
+    """Body lines from trafilatura (with its fallbacks) on the page as it came, without our pruning."""
+    tree = _parse_reachable(text, url, [])
+    lines = cleanup.clean_lines([joiners.restore(line) for line in extract_lines(tree, url, options.engine)])
+    if lines:
+        warnings.append("body_fallback: the pruned page gave no text; body taken from the unpruned page")
+    return lines
+
+
 def _parse(text: str, url: str) -> HtmlElement:
-    """Parse with libxml2, which stops nesting at depth 256, so no recursion can run away."""
-    text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    """Parse with libxml2 (``huge_tree``: nesting stops at depth 2048; ``deep`` handles the rest)."""
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
     try:
         tree = document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -111,8 +142,8 @@ def _str(value: object) -> str | None:
 
 
 def _apply_profile_metadata(page: PageMetadata, tree: HtmlElement, profile: Profile) -> None:
-    """Profile selectors fill what the structured metadata left empty."""
-    page.site_name = profile.site_name or page.site_name
+    """Profile values fill what the page's own metadata left empty; they never override it."""
+    page.site_name = page.site_name or profile.site_name
     title = profile.field_text(tree, "title")
     page.title = page.title or (title[0] if title else None)
     if not page.published:

@@ -23,10 +23,12 @@ _FIGURE_XPATH = (
 )
 _CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|author", re.I)
 _CREDIT_TEXT = re.compile(
-    r"\s*[(\[]?\s*((?:photo|image|picture|foto|фото|عکس|انځور|صورة|crédit|credit)s?(?: credit| by)?\s*[:：/©]\s*[^()\[\]]{1,80}"
+    r"\s*[(\[]?\s*((?:photo|image|picture|foto|фото|عکس|انځور|صورة|crédit|credit)s?(?: credit)?(?:\s*[:：/©]| by\b)\s*[^()\[\]]{1,80}"
     r"|©\s*[^()\[\]]{1,80})[)\]]?\s*$",
     re.I,
 )
+# Agency slugs that prefix a caption ("TOPSHOT - ..." from AFP): desk markers, not caption text.
+_CAPTION_SLUG = re.compile(r"^\s*(?:TOPSHOT|EDITORS NOTE|EDITOR'S NOTE|FILE PHOTO|FILE)\s*[-–—:]\s*")
 _SIZE_SUFFIX = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
 _SPACE = re.compile(r"\s+")
 
@@ -71,7 +73,7 @@ def _caption(figure: HtmlElement) -> tuple[str | None, str | None]:
             credit = _text(child)
             _remove(child)
             break
-    text = _text(element)
+    text = _CAPTION_SLUG.sub("", _text(element))
     if credit is None and text:
         match = _CREDIT_TEXT.search(text)
         if match and match.start() > 0:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "he", "yi", "sd", "ug", "dv", "ku", "ckb"})
 _SAMPLE_CHARS = 20_000
+_SCRIPT_SAMPLE_CHARS = 5_000  # the script is clear long before; counting more only costs time
 _PASHTO = set("ټډړږښګڼېۍځڅ")
 _PERSIAN = set("پچژگ")
 _URDU = set("ٹڈڑںےھ")
@@ -61,7 +63,7 @@ _WORD = re.compile(r"\w+")
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code for ``text``, or ``None`` when there is too little to tell."""
     sample = text[:_SAMPLE_CHARS]
-    scripts = Counter(_script(char) for char in sample if char.isalpha())
+    scripts = Counter(_script(char) for char in sample[:_SCRIPT_SAMPLE_CHARS] if char.isalpha())
     scripts.pop(None, None)
     if sum(scripts.values()) < 20:
         return None
@@ -102,6 +104,7 @@ def _code(tag: str | None) -> str | None:
     return {"prs": "fa", "pbu": "ps", "pus": "ps", "per": "fa", "fas": "fa", "ara": "ar"}.get(code, code) if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str | None:
     try:
         name = unicodedata.name(char)

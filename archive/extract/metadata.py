@@ -7,9 +7,11 @@ and htmldate are asked only for what is still missing (see ``archive.extract.ext
 
 from __future__ import annotations
 
+import html
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml.html import HtmlElement
 
@@ -46,6 +48,8 @@ class PageMetadata:
     title: str | None = None
     h1: str | None = None
     html_title: str | None = None
+    brand: str | None = None
+    h1s: list[str] = field(default_factory=list)
     section: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
@@ -167,16 +171,74 @@ def _from_markup(page: PageMetadata, tree: HtmlElement) -> None:
     for element in tree.iter("title"):
         page.html_title = text_of(element) or None
         break
-    for element in tree.iter("h1"):
-        if text_of(element):
-            page.h1 = text_of(element)
-            break
+    page.brand = _brand(tree)
+    page.h1s = [t for t in (text_of(e) for e in tree.iter("h1") if not _in_branding(e)) if t]
+    page.h1 = headline_h1(page)
+    if page.title and _key(page.title) in _site_keys(page):
+        page.title = None  # an og:title that is only the site name says nothing about this page
     page.title = page.title or _itemprop(tree, "headline") or page.h1 or page.html_title
     page.published = page.published or normalize_date(_itemprop(tree, "datePublished")) or _time_element(tree)
     page.modified = page.modified or normalize_date(_itemprop(tree, "dateModified"))
-    page.section = page.section or _itemprop(tree, "articleSection")
+    page.section = page.section or _itemprop(tree, "articleSection") or _wordpress_category(tree)
     if not page.authors:
         page.authors = _microdata_authors(tree) or _byline(tree)
+
+
+_BRANDING = re.compile(r"(?:^|[-_ ])(?:site[-_]?(?:title|name|logo|branding)|logo|brand(?:ing)?|masthead)(?:$|[-_ ])", re.I)
+_CATEGORY_CLASS = re.compile(r"(?:^|\s)category-([^\s]+)")
+
+
+def headline_h1(page: PageMetadata) -> str | None:
+    """The ``<h1>`` that is the headline: the one ``<title>`` (minus its site part) agrees with.
+
+    Themes such as JNews put the site name in an ``<h1 class="site-title">`` before the
+    headline, so the first ``<h1>`` is not necessarily the headline.
+    """
+    site = _site_keys(page)
+    candidates = [h for h in page.h1s if _key(h) not in site]
+    title_parts = {_key(p) for p in _TITLE_SEPARATORS.split(page.html_title or "")} | {_key(page.html_title)}
+    for h1 in candidates:
+        if _key(h1) in title_parts or (len(_key(h1)) >= 12 and _key(h1) in _key(page.html_title)):
+            return h1
+    return candidates[0] if candidates else None
+
+
+def _site_keys(page: PageMetadata) -> set[str]:
+    return {_key(page.site_name), _key(page.brand)} - {""}
+
+
+def _in_branding(element: HtmlElement) -> bool:
+    """True for an element in a logo / site-title block (its text is the site name, not a headline)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("article", "main", "body"):
+            return False
+        if _BRANDING.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+            return True
+    return bool(_BRANDING.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def _brand(tree: HtmlElement) -> str | None:
+    """The site name as the page header prints it (``.site-title``, ``.site-name``)."""
+    for element in tree.xpath('//*[contains(@class, "site-title") or contains(@class, "site-name")]'):
+        text = text_of(element)
+        if 0 < len(text) <= 80:
+            return text
+    return None
+
+
+def _wordpress_category(tree: HtmlElement) -> str | None:
+    """WordPress's category: ``rel="category tag"`` links, else the ``category-slug`` class of the post."""
+    for element in tree.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " category ")]'):
+        text = text_of(element)
+        if 0 < len(text) <= 80:
+            return text
+    posts = '//*[self::article or contains(concat(" ", normalize-space(@class), " "), " hentry ")][contains(@class, "category-")]'
+    for element in tree.xpath(posts)[:1]:
+        match = _CATEGORY_CLASS.search(element.get("class") or "")
+        if match:
+            slug = unquote(match.group(1))
+            return slug.replace("-", " ").strip().capitalize() if slug.isascii() else slug.replace("-", " ")
+    return None
 
 
 def _itemprop(tree: HtmlElement, name: str) -> str | None:
@@ -202,10 +264,21 @@ def _byline(tree: HtmlElement) -> list[str]:
             return split_authors(text_of(element))
     for cls in _BYLINE_CLASSES:
         for element in tree.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {cls} ")]'):
-            text = text_of(element)
+            text = _visible_text(element)
             if text and len(text) < 120:
                 return split_authors(text)
     return []
+
+
+def _visible_text(element: HtmlElement) -> str:
+    """Text without screen-reader-only labels ("Author", "Posted by") that themes hide visually."""
+    hidden = element.xpath('.//*[contains(@class, "screen-reader-text") or contains(@class, "sr-only")]')
+    if not hidden:
+        return text_of(element)
+    copy = deepcopy(element)
+    for label in copy.xpath('.//*[contains(@class, "screen-reader-text") or contains(@class, "sr-only")]'):
+        label.drop_tree()
+    return text_of(copy)
 
 
 def _time_element(tree: HtmlElement) -> str | None:
@@ -224,7 +297,7 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None, host: 
     """Drop a trailing (or leading) `` – Site name`` part from ``title``."""
     if not title:
         return None
-    title = _SPACE.sub(" ", title).strip()
+    title = _SPACE.sub(" ", html.unescape(title)).strip()  # "&bull;" escaped twice in og:title
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title

@@ -9,6 +9,8 @@ enough prose; many links per word of text (section fronts, tag pages).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -32,26 +34,61 @@ _PAYWALL_MARKUP = re.compile(r"paywall|subscriber[-_]only|premium[-_]content|pia
 _INDEX_PATH = re.compile(r"/(?:category|categories|tag|tags|section|topics?|author|page/\d+|archive)(?:/|$)", re.I)
 _ARTICLE_CHARS = 600
 _SHORT_CHARS = 400
+_MIN_ARTICLE_CHARS = 150
 
 
-def classify_page(tree: HtmlElement, page: PageMetadata, body: str, url: str, title: str | None) -> PageType:
-    """The page type of an extracted page."""
+@dataclass(frozen=True)
+class ListSignals:
+    """What the page links to, measured before boilerplate pruning removed the post lists."""
+
+    headlines: frozenset[str] = frozenset()  # keys of headline-sized link texts
+    linked_headings: int = 0  # h2-h4 that are (almost) all link: teaser headlines
+
+
+def list_signals(tree: HtmlElement, restore: Callable[[str], str] = str) -> ListSignals:
+    """Measure ``tree`` (call before pruning; ``restore`` undoes the joiner protection of ``script``)."""
+    headlines = set()
+    for anchor in tree.iter("a"):
+        text = restore(" ".join(anchor.text_content().split()))
+        if len(text) >= 20 and (len(text.split()) >= 3 or len(text) >= 30):
+            headlines.add(_key(text))
+    linked = 0
+    for heading in tree.iter("h2", "h3", "h4"):
+        text = len("".join(heading.text_content().split()))
+        link = sum(len("".join(a.text_content().split())) for a in heading.iter("a"))
+        linked += text >= 15 and link >= 0.8 * text
+    return ListSignals(frozenset(headlines), linked)
+
+
+def classify_page(
+    tree: HtmlElement,
+    page: PageMetadata,
+    body: str,
+    url: str,
+    title: str | None,
+    signals: ListSignals | None = None,
+    captioned_images: int = 0,
+) -> PageType:
+    """The page type of an extracted page (``signals`` from ``list_signals`` before pruning)."""
+    signals = list_signals(tree) if signals is None else signals
     chars = len(body)
     if title and _ERROR_TITLE.search(title) and chars < 2 * _ARTICLE_CHARS:
         return "error"
-    articleish = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    declared = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    # A dated page with a headline of its own is an article even without og:type (many themes omit it).
+    articleish = declared or bool(page.published and page.h1)
+    if _is_index(signals, body, url, declared, articleish):
+        return "index"
     # A cookie banner beside a short article (news briefs, Pashto and Dari pieces are often
     # a few hundred characters) is not a consent wall: a wall hides the text itself.
-    short_article = articleish and chars >= 150
-    if chars < _SHORT_CHARS and not short_article and (
-        _CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)
-    ):
+    if chars < _MIN_ARTICLE_CHARS and (_CONSENT_HOST.search(urlsplit(url).hostname or "") or _consent_text(tree)):
         return "consent_wall"
-    if chars < _ARTICLE_CHARS * 2 and (page.free is False or _PAYWALL_MARKUP.search(_classes(tree))):
-        return "paywall" if page.free is False or chars < _ARTICLE_CHARS else "article"
-    if _is_index(tree, body, url, articleish):
-        return "index"
-    if chars >= _ARTICLE_CHARS or (articleish and chars >= 150):
+    if page.free is False and chars < _ARTICLE_CHARS * 2:
+        return "paywall"
+    if chars < _SHORT_CHARS and _PAYWALL_MARKUP.search(_classes(tree)):
+        return "paywall"
+    gallery = declared and captioned_images >= 3
+    if chars >= _ARTICLE_CHARS or (articleish and chars >= _MIN_ARTICLE_CHARS) or gallery:
         return "article"
     return "other"
 
@@ -66,11 +103,38 @@ def _classes(tree: HtmlElement) -> str:
     return " ".join(element.get("class") or "" for element in tree.iter() if isinstance(element.tag, str))[:200_000]
 
 
-def _is_index(tree: HtmlElement, body: str, url: str, articleish: bool) -> bool:
-    path = urlsplit(url).path
-    if articleish and len(body) >= _ARTICLE_CHARS:
+def _is_index(signals: ListSignals, body: str, url: str, declared: bool, articleish: bool) -> bool:
+    """A list of links to other pages: a front, section, tag, author or search page.
+
+    Signals: the body is mostly the text of links (trafilatura kept the headline list);
+    teaser headlines (linked h2-h4) as many as half the body's paragraphs on a page
+    that does not declare itself an article; or many headline links and next to no
+    text of its own.
+    """
+    chars = len(body)
+    if declared and chars >= _ARTICLE_CHARS:
         return False
+    if chars and _linked_share(body, signals.headlines) >= 0.5:
+        return True
+    paragraphs = body.count("\n\n") + 1 if body else 0
+    if not declared and signals.linked_headings >= 6 and signals.linked_headings * 2 >= paragraphs:
+        return True
+    if articleish and chars >= _MIN_ARTICLE_CHARS:
+        return False
+    path = urlsplit(url).path
     if path in ("", "/") or _INDEX_PATH.search(path):
         return True
-    links = sum(1 for a in tree.iter("a") if len((a.text_content() or "").split()) >= 4)
-    return links >= 20 and len(body.split()) < links * 12
+    if len(signals.headlines) >= 6 and chars < _MIN_ARTICLE_CHARS:
+        return True
+    return len(signals.headlines) >= 20 and len(body.split()) < len(signals.headlines) * 12
+
+
+def _linked_share(body: str, headlines: frozenset[str]) -> float:
+    """Share of the body's characters in paragraphs that are just a headline link."""
+    lines = [line.lstrip("-•* ").strip() for line in body.split("\n\n")]
+    linked = sum(len(line) for line in lines if len(line) >= 20 and _key(line) in headlines)
+    return linked / max(len(body), 1)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
