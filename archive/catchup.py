@@ -43,7 +43,7 @@ def catch_up(db: Database, data_dir: Path, db_url: str | None, workers: int | No
     if not pending:
         return None
     stats = reindex(db, data_dir, pending, workers=workers)
-    unreadable = {error.split(": ", 1)[0] for error in stats.errors}
+    unreadable = stats.bad_files  # damaged files are scanned again next time
     warcs = Path(data_dir) / "warcs"
     done = [str(p.relative_to(warcs)) for p in pending if str(p) not in unreadable]
     _append_ledger(ledger_path(data_dir, db_url), done)
