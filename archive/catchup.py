@@ -16,7 +16,7 @@ import logging
 import os
 from pathlib import Path
 
-from archive.db.reindex import ReindexStats, reindex, warc_files
+from archive.ingest.reindex import ReindexStats, reindex, warc_files
 from archive.db.session import Database, database_url, open_database
 
 logger = logging.getLogger(__name__)

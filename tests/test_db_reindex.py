@@ -1,4 +1,4 @@
-"""archive/db/reindex.py + source.py: rebuild from WARCs (ours and wget-style), idempotent,
+"""archive/ingest/reindex.py + source.py: rebuild from WARCs (ours and wget-style), idempotent,
 identical to what the live crawl path stores; versions, diff and last_seen from real HTML."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from warcio.warcwriter import WARCWriter
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.lookup import article_detail, version_diffs
 from archive.db.models import Article, ArticleVersion, Capture
-from archive.db.reindex import reindex
+from archive.ingest.reindex import reindex
 from archive.db.session import Database, open_database
-from archive.db.source import extract_record
+from archive.ingest.record import extract_record
 from archive.warc.location import RecordLocation
 from tests.test_db_support import db_url  # noqa: F401
 
@@ -170,7 +170,7 @@ def test_reindex_rebuild_gives_same_rows(tmp_path: Path, second_db: Database) ->
 
 
 def test_short_meta_refresh_is_a_redirect_not_an_article() -> None:
-    from archive.db.source import is_meta_redirect
+    from archive.ingest.record import is_meta_redirect
 
     assert is_meta_redirect(b'<head><meta http-equiv="refresh" content="0; url=/b"></head>')
     assert is_meta_redirect(b"<META HTTP-EQUIV=Refresh CONTENT='5;URL=/b'>")

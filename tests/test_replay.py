@@ -56,7 +56,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def crawled(mockserver, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from archive.db.reindex import reindex
+    from archive.ingest.reindex import reindex
 
     data_dir = tmp_path_factory.mktemp("replay-data")
     crawl([mockserver.url(p) for p in SEED_PATHS], data_dir, "--max-pages", "20")

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def crawled(mockserver, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from archive.db.reindex import reindex
+    from archive.ingest.reindex import reindex
 
     data_dir = tmp_path_factory.mktemp("wacz-data")
     crawl([mockserver.url("/"), mockserver.url("/br/article.html")], data_dir, "--max-pages", "15")

@@ -31,14 +31,10 @@ def main() -> None:
 
 
 def _register_commands() -> None:
+    """Import every command module; a missing or broken one fails loudly rather than
+    silently dropping its commands from ``--help``."""
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency: let it show
-                raise
-            continue
-        module.register(main)
+        importlib.import_module(name).register(main)
 
 
 _register_commands()

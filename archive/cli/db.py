@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from archive.cli.common import archive_errors, data_dir_option, db_option
+from archive.db.search import SORTS
 
 _DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
 
@@ -93,7 +94,7 @@ def upgrade_command(data_dir: Path, db_url: str | None) -> None:
 @click.argument("query", default="")
 @_filter_options
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True)
 @data_dir_option
 @db_option
@@ -264,7 +265,7 @@ def export_command(fmt: str, output: str, query: str, page_type: str, data_dir: 
 def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None, data_dir: Path,
                     db_url: str | None) -> None:
     """Rebuild the database from WARC files (default: every WARC in DATA_DIR/warcs)."""
-    from archive.db.reindex import rebuild_search_index, reindex
+    from archive.ingest.reindex import rebuild_search_index, reindex
     from archive.db.session import open_database
 
     db = open_database(data_dir, db_url)

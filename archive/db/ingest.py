@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, insert, select, update
@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.text import change_key, url_key
-from archive.extract.article import Article as Extracted
 from archive.warc.location import RecordLocation
+
+if TYPE_CHECKING:  # only a type: archive.db never imports the extractor (tests/test_layout.py)
+    from archive.extract.article import Article as Extracted
 
 # Page types whose text is not an article (see archive.extract.article.PageType).
 SKIPPED_PAGE_TYPES = frozenset({"index", "consent_wall", "error"})
@@ -79,11 +81,6 @@ class Ingestor:
         self.session = session
         self._sites: dict[str, int] = {}
         self._authors: dict[str, int] = {}
-
-    def clear_cache(self) -> None:
-        """Call after a rollback: cached ids may name rows that were never committed."""
-        self._sites.clear()
-        self._authors.clear()
 
     def _exec(self, stmt: Any, **params: Any) -> Any:
         return self.session.connection().execute(stmt, params)

@@ -61,10 +61,6 @@ class ParsedQuery:
         """Words to highlight in snippets."""
         return [w for g in self.groups for t in g if not t.negated and not t.is_filter for w in t.words]
 
-    @property
-    def has_text(self) -> bool:
-        return any(not t.is_filter for g in self.groups for t in g)
-
 
 def parse_query(query: str) -> ParsedQuery:
     """Parse ``query``; raises ``QueryError`` (one line) when nothing searchable remains."""

@@ -28,7 +28,7 @@ from twisted.internet.defer import Deferred
 from archive.db.ingest import CaptureInfo, IngestResult, Ingestor
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
-from archive.db.source import Extracted, extract_record, is_html, process_pool
+from archive.ingest.record import Extracted, extract_record, is_html, process_pool
 from archive.errors import ArchiveError
 from archive.warc.location import RecordLocation
 

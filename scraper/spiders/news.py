@@ -52,7 +52,6 @@ _REQUISITES = (
     " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' icon ')]/@href"
 )
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-_PAGE_KINDS = ("seed", "section", "page", "article")
 
 
 def _as_list(value: Any) -> list[str]:

@@ -20,7 +20,7 @@ from archive.db.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
-from archive.db.source import Extracted, extract_record, is_html, process_pool
+from archive.ingest.record import Extracted, extract_record, is_html, process_pool
 from archive.errors import ArchiveError, ConfigError
 from archive.warc.location import RecordLocation
 from archive.warc.reader import iter_records
