@@ -16,7 +16,8 @@ import logging
 import os
 from pathlib import Path
 
-from archive.ingest.reindex import ReindexStats, reindex, warc_files
+from archive.ingest.reindex import ReindexStats, reindex
+from archive.warc.files import warc_files
 from archive.db.session import Database, database_url, open_database
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def pending_files(data_dir: Path, db_url: str | None) -> list[Path]:
         return []
     done = _read_ledger(ledger_path(data_dir, db_url))
     warcs = Path(data_dir) / "warcs"
-    return [p for p in warc_files(data_dir) if str(p.relative_to(warcs)) not in done]
+    return [p for p in warc_files([warcs]) if str(p.relative_to(warcs)) not in done]
 
 
 def catch_up(db: Database, data_dir: Path, db_url: str | None, workers: int | None = None) -> ReindexStats | None:

@@ -30,10 +30,11 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.contenttype import is_html
 from archive.db.pages import CapturedPage, article_pages, cdx_timestamp
 from archive.errors import ConfigError, DatabaseError, WarcFormatError
-from archive.replay.collection import warc_files
 from archive.toolenv import ensure_tool_venv, tool_venv_dir
+from archive.warc.files import warc_files
 
 WACZ_REQUIREMENT = "wacz>=0.5,<0.7"
 
@@ -97,9 +98,10 @@ def ensure_wacz() -> Path:
 
 def export_wacz(data_dir: Path, options: WaczOptions, db_url: str | None = None) -> WaczResult:
     """Write ``options.output``: the selected captures, their index, pages and hashes."""
-    files = warc_files(Path(data_dir) / "warcs")
+    warcs = Path(data_dir) / "warcs"
+    files = warc_files([warcs]) if warcs.is_dir() else []
     if not files:
-        raise ConfigError(f"no WARC files in {Path(data_dir) / 'warcs'}; crawl something first")
+        raise ConfigError(f"no WARC files in {warcs}; crawl something first")
     output = Path(options.output).resolve()
     if output.suffix != ".wacz":
         raise ConfigError(f"{options.output}: the output file name must end in .wacz")
@@ -197,10 +199,7 @@ def _add_revisited(entries: list[_Entry]) -> None:
 
 def _is_html_page(record) -> bool:  # noqa: ANN001 - a warcio ArcWarcRecord
     http = record.http_headers
-    if http is None or http.get_statuscode() != "200":
-        return False
-    mime = (http.get_header("Content-Type") or "text/html").split(";")[0].strip().lower()
-    return mime in ("text/html", "application/xhtml+xml")
+    return http is not None and http.get_statuscode() == "200" and is_html(http.get_header("Content-Type"))
 
 
 def _matches(url: str, when: dt.datetime | None, options: WaczOptions) -> bool:
@@ -226,7 +225,7 @@ def _host(url: str) -> str:
 
 def _parse_warc_date(value: str) -> dt.datetime | None:
     try:
-        return _utc(dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        return _utc(dt.datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
 

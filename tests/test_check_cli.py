@@ -31,7 +31,7 @@ def test_good_and_bad_files_get_their_verdicts(tmp_path: Path) -> None:
 def test_missing_path_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path / "nope.warc.gz")])
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: no such file or folder: {tmp_path / 'nope.warc.gz'}"
+    assert result.output.strip() == f"Error: no such WARC file or folder: {tmp_path / 'nope.warc.gz'}"
 
 
 def _plain_warc(path: Path, first: str = "warcinfo", gzip_records: bool = False) -> Path:

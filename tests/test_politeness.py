@@ -20,7 +20,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
 
 
 def _when(record) -> datetime:  # type: ignore[no-untyped-def]
-    return datetime.fromisoformat(record.headers["WARC-Date"].replace("Z", "+00:00"))
+    return datetime.fromisoformat(record.headers["WARC-Date"])
 
 
 def test_retry_after_pauses_then_retries(live: MockServer, tmp_path: Path) -> None:

@@ -7,28 +7,19 @@ from pathlib import Path
 import click
 
 from archive.cli.common import data_dir_option
+from archive.errors import ConfigError
 from archive.warc.check import FileReport, check_file
-
-WARC_SUFFIXES = (".warc", ".warc.gz")
-OPEN_SUFFIXES = tuple(suffix + ".open" for suffix in WARC_SUFFIXES)
+from archive.warc.files import OPEN_SUFFIXES, WARC_SUFFIXES, is_warc_name, warc_files
 
 
 def _warc_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
     """(WARC files to check, ``.open`` files still being written or left by a killed crawl)."""
-    files: list[Path] = []
-    open_files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
-            files.extend(p for p in found if p.name.endswith(WARC_SUFFIXES))
-            open_files.extend(p for p in found if p.name.endswith(OPEN_SUFFIXES))
-        elif path.name.endswith(OPEN_SUFFIXES) and path.exists():
-            open_files.append(path)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise click.ClickException(f"no such file or folder: {path}")
-    return files, open_files
+    try:
+        found = warc_files(paths, suffixes=WARC_SUFFIXES + OPEN_SUFFIXES)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return ([p for p in found if not is_warc_name(p.name, OPEN_SUFFIXES)],
+            [p for p in found if is_warc_name(p.name, OPEN_SUFFIXES)])
 
 
 def _print_report(report: FileReport) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import sys
 from pathlib import Path
@@ -12,8 +10,9 @@ from typing import Any
 import click
 
 from archive.cli.common import archive_errors
-from archive.errors import ArchiveError, DecompressionLimitError, ExtractionError
+from archive.errors import ArchiveError, ExtractionError
 from archive.extract import Article, ExtractOptions, extract_article
+from archive.warc.decode import GZIP_MAGIC, gunzip_capped
 
 _MAX_INPUT = ExtractOptions().max_bytes
 
@@ -69,7 +68,7 @@ def _read(name: str) -> bytes:
                 data = handle.read(_MAX_INPUT + 1)
     except OSError as exc:
         raise ExtractionError(f"{name}: cannot read ({exc.strerror})") from exc
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == GZIP_MAGIC:
         data = _gunzip(name, data)
     return data
 
@@ -77,14 +76,7 @@ def _read(name: str) -> bytes:
 def _gunzip(name: str, data: bytes) -> bytes:
     if len(data) > _MAX_INPUT:
         raise ExtractionError(f"{name}: compressed file over {_MAX_INPUT // 1_048_576} MiB")
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(_MAX_INPUT + 1)
-    except (OSError, EOFError) as exc:
-        raise ExtractionError(f"{name}: broken gzip data ({exc})") from exc
-    if len(out) > _MAX_INPUT:
-        raise DecompressionLimitError(f"{name}: inflates past {_MAX_INPUT // 1_048_576} MiB")
-    return out
+    return gunzip_capped(data, _MAX_INPUT, name)
 
 
 def _file_url(name: str) -> str:

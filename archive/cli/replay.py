@@ -37,7 +37,7 @@ def _parse_when(value: str | None, *, end: bool) -> dt.datetime | None:
     if value is None:
         return None
     try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)") from exc
     if end and len(value) == 10:

@@ -239,7 +239,7 @@ def parse_when(value: str | None) -> dt.datetime | None:
     if not value:
         return None
     try:
-        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return _aware(when).astimezone(dt.timezone.utc)

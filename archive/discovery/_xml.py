@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.entities import html5
@@ -23,13 +22,12 @@ from dateutil import parser as dateutil_parser
 from lxml import etree
 
 from archive.discovery.errors import BodyTooLargeError
-from archive.errors import DecompressionLimitError
+from archive.warc.decode import GZIP_MAGIC as _GZIP_MAGIC
 
 _PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _CDATA_RE = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _AMP_RE = re.compile(rb"&(#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9._-]{0,40};)?")
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.DOTALL | re.IGNORECASE)
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def check_size(body: bytes, max_bytes: int, url: str) -> None:
@@ -39,31 +37,6 @@ def check_size(body: bytes, max_bytes: int, url: str) -> None:
             f"{url}: body of {len(body)} bytes is over the {max_bytes}-byte cap; "
             "raise max_bytes if this source is genuinely that large"
         )
-
-
-def gunzip_capped(body: bytes, max_bytes: int, url: str) -> bytes:
-    """Inflate a gzip body (all members), refusing to produce more than ``max_bytes``."""
-    out = bytearray()
-    data = body
-    while data[:2] == _GZIP_MAGIC:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(data, max_bytes + 1 - len(out))
-        except zlib.error as exc:
-            if out:
-                break  # keep the members that inflated; trailing junk is ignored
-            raise DecompressionLimitError(f"{url}: gzip body does not inflate ({exc})") from exc
-        if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise DecompressionLimitError(
-                f"{url}: gzip body inflates past the {max_bytes}-byte cap "
-                "(a decompression bomb, or raise max_bytes)"
-            )
-        if not inflater.eof:
-            if not out:
-                raise DecompressionLimitError(f"{url}: gzip body is truncated before any data")
-            break  # truncated: keep what inflated, the XML parser recovers the rest
-        data = inflater.unused_data
-    return bytes(out)
 
 
 def is_gzip(body: bytes) -> bool:
@@ -211,7 +184,7 @@ def parse_date(value: str | None) -> datetime | None:
         parsed = None
     if parsed is None:
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             try:
                 parsed = dateutil_parser.parse(value, fuzzy=False)

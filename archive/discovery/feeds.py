@@ -21,6 +21,7 @@ from lxml import etree
 
 from archive.discovery import _xml
 from archive.discovery.errors import FeedFormatError
+from archive.warc.decode import gunzip_capped
 
 __all__ = ["DEFAULT_MAX_FEED_BYTES", "FeedEntry", "parse_feed"]
 
@@ -53,7 +54,7 @@ def parse_feed(
     """
     _xml.check_size(body, max_bytes, base_url)
     if _xml.is_gzip(body):
-        body = _xml.gunzip_capped(body, max_bytes, base_url)
+        body = gunzip_capped(body, max_bytes, base_url)
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         return _dedupe(_json_entries(body, base_url))

@@ -19,6 +19,7 @@ from lxml import etree
 from archive.discovery import _xml
 from archive.discovery.errors import FeedFormatError, SitemapFormatError
 from archive.discovery.feeds import parse_feed
+from archive.warc.decode import gunzip_capped
 
 __all__ = [
     "DEFAULT_MAX_SITEMAP_BYTES",
@@ -81,7 +82,7 @@ def parse_sitemap(
     """
     _xml.check_size(body, max_bytes, base_url)
     if _xml.is_gzip(body):
-        body = _xml.gunzip_capped(body, max_bytes, base_url)
+        body = gunzip_capped(body, max_bytes, base_url)
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise SitemapFormatError(f"{base_url}: sitemap body is empty")

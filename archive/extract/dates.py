@@ -36,7 +36,7 @@ def _iso(text: str) -> datetime | None:
     candidate = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
     candidate = _COMPACT_OFFSET.sub(r"\1:\2", candidate) if "T" in candidate else candidate
     try:
-        return datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+        return datetime.fromisoformat(candidate)
     except ValueError:
         return None
 

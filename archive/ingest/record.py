@@ -25,7 +25,6 @@ _META_REFRESH = re.compile(
     rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*(\d+(?:\.\d+)?)\s*[;,]\s*url""",
     re.IGNORECASE,
 )
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,6 @@ class Extracted:
 
     article: Article | None = None
     error: str | None = None
-
-
-def is_html(mime_type: str | None) -> bool:
-    """Missing Content-Type counts as HTML, as browsers sniff such pages."""
-    return mime_type is None or mime_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
 def extract_record(path: str, offset: int, length: int, url: str) -> Extracted:

@@ -16,17 +16,18 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, text
 
+from archive.contenttype import is_html
 from archive.db.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
-from archive.ingest.record import Extracted, extract_record, is_html, process_pool
-from archive.errors import ArchiveError, ConfigError
+from archive.errors import ArchiveError
+from archive.ingest.record import Extracted, extract_record, process_pool
+from archive.warc.files import warc_files
 from archive.warc.location import RecordLocation
 from archive.warc.reader import iter_records
 
 COMMIT_EVERY = 200
-WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 @dataclass
@@ -53,20 +54,6 @@ class _Candidate:
     capture: CaptureInfo
 
 
-def warc_files(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
-    """The given files (folders expand), or every WARC under ``DATA_DIR/warcs``; sorted."""
-    roots = list(paths) or [Path(data_dir) / "warcs"]
-    found: list[Path] = []
-    for root in roots:
-        if root.is_dir():
-            found.extend(p for p in root.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
-        elif root.is_file():
-            found.append(root)
-        else:
-            raise ConfigError(f"no such WARC file or folder: {root}")
-    return sorted(set(found))
-
-
 def reindex(
     db: Database,
     data_dir: Path,
@@ -80,15 +67,16 @@ def reindex(
     stats = ReindexStats()
     if rebuild:
         clear_derived(db)
-    files = warc_files(data_dir, paths)
+    files = warc_files(list(paths) or [Path(data_dir) / "warcs"])
     stats.files = len(files)
-    candidates = sorted(_scan(files, data_dir, stats), key=lambda c: (c.capture.fetched_at, c.path, c.capture.location.offset))
+    candidates = sorted(_scan(files, data_dir, stats),
+                        key=lambda c: (c.capture.fetched_at, c.path, c.capture.location.offset))
     todo = _unseen(db, candidates)
     stats.skipped = len(candidates) - len(todo)
     with process_pool(workers or os.cpu_count() or 1) as pool:
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
-    rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (archive/db/frontier_rebuild.py)
+    rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (db/frontier_rebuild.py)
     return stats
 
 
@@ -105,7 +93,7 @@ def _ingest_all(db: Database, todo: list[_Candidate], results: Iterator[Extracte
     while done < len(todo):
         with db.session() as session:
             ingestor = Ingestor(session)
-            for candidate, extracted in zip(todo[done:done + COMMIT_EVERY], results):
+            for candidate, extracted in zip(todo[done:done + COMMIT_EVERY], results, strict=False):
                 if extracted.error:
                     stats.errors.append(extracted.error)
                 stats.count(ingestor.ingest(candidate.capture, extracted.article).outcome)
@@ -158,10 +146,10 @@ def _relative_name(path: Path, warcs: Path) -> str:
 
 def _warc_date(value: str) -> dt.datetime | None:
     try:
-        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _unseen(db: Database, candidates: list[_Candidate], batch: int = 500) -> list[_Candidate]:

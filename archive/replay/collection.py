@@ -33,9 +33,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from archive.db.pages import cdx_timestamp
 from archive.errors import ConfigError
 from archive.pywb_env import pywb_command
+from archive.warc.files import is_warc_name, warc_files
 
 COLLECTION = "news"
-WARC_SUFFIXES = (".warc.gz", ".warc")
 
 # framed_replay: the archived page runs inside an iframe under pywb's banner;
 # enable_memento: Memento headers (Link, Memento-Datetime) on every replayed page.
@@ -119,7 +119,7 @@ def _run_wb_manager(cwd: Path, *args: str) -> None:
 def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
     """Bring ``archive/`` symlinks and per-WARC CDXJ files in line with ``DATA_DIR/warcs``."""
     stats = IndexStats()
-    wanted = {_link_name(path, coll.warcs): path for path in warc_files(coll.warcs)}
+    wanted = {_link_name(path, coll.warcs): path for path in warcs_of(coll)}
     stats.warcs = len(wanted)
     _drop_stale(coll, wanted, stats)
     for name, warc in sorted(wanted.items()):
@@ -135,11 +135,9 @@ def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
     return stats
 
 
-def warc_files(warcs: Path) -> list[Path]:
-    """Every ``.warc`` and ``.warc.gz`` under ``warcs`` (sub-folders too), sorted."""
-    if not warcs.is_dir():
-        return []
-    return sorted(p for p in warcs.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+def warcs_of(coll: Collection) -> list[Path]:
+    """The collection's WARC files (none yet when ``DATA_DIR/warcs`` does not exist)."""
+    return warc_files([coll.warcs]) if coll.warcs.is_dir() else []
 
 
 def _link_name(path: Path, warcs: Path) -> str:
@@ -153,7 +151,7 @@ def _drop_stale(coll: Collection, wanted: dict[str, Path], stats: IndexStats) ->
             link.unlink()
     for cdxj in coll.indexes.glob("*.cdxj"):
         name = cdxj.name.removesuffix(".cdxj")
-        if name.endswith(WARC_SUFFIXES) and name not in wanted and not (coll.archive / name).exists():
+        if is_warc_name(name) and name not in wanted and not (coll.archive / name).exists():
             cdxj.unlink()
             stats.removed += 1
 

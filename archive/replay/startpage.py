@@ -15,13 +15,13 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from archive.contenttype import is_html
 from archive.db.pages import ARTICLE, CapturedPage, article_pages
 from archive.errors import DatabaseError
 from archive.replay.collection import COLLECTION, Collection, iter_index, replay_address
 
 START_PAGE_LIMIT = 5000
 START_PAGE_MARK = b'<meta name="generator" content="newsarchive">'
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def captured_pages(coll: Collection, db_url: str | None = None, *, all_pages: bo
 def _index_pages(coll: Collection) -> list[CapturedPage]:
     seen: dict[tuple[str, str], CapturedPage] = {}
     for _key, ts, data in iter_index(coll):
-        if data.get("status") == "200" and data.get("mime") in _HTML_TYPES:
+        if data.get("status") == "200" and is_html(data.get("mime")):
             url = data["url"]
             host = (urlsplit(url).hostname or "").removeprefix("www.")
             seen[(ts, url)] = CapturedPage(url=url, timestamp=ts, site=host)

@@ -16,6 +16,7 @@ from archive.errors import DecompressionLimitError, WarcFormatError
 
 DEFAULT_MAX_DECODED_BYTES = 64 * 1024 * 1024
 _SLICE = 64 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def dechunk(body: bytes) -> bytes:
@@ -93,4 +94,34 @@ def _unbrotli(data: bytes, max_bytes: int) -> bytes:
         raise WarcFormatError(f"corrupt brotli body: {exc}") from exc
     if len(out) > max_bytes:
         raise _too_big(max_bytes)
+    return bytes(out)
+
+
+def gunzip_capped(body: bytes, max_bytes: int, url: str) -> bytes:
+    """Inflate a gzip body (all members), refusing to produce more than ``max_bytes``.
+
+    Unlike ``decode_body`` (a whole HTTP body that must inflate), this keeps what inflated
+    from a truncated or junk-tailed file: feeds, sitemaps and saved pages are parsed by a
+    recovering parser anyway. ``url`` names the source in error messages.
+    """
+    out = bytearray()
+    data = body
+    while data[:2] == GZIP_MAGIC:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(data, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            if out:
+                break  # keep the members that inflated; trailing junk is ignored
+            raise DecompressionLimitError(f"{url}: gzip body does not inflate ({exc})") from exc
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise DecompressionLimitError(
+                f"{url}: gzip body inflates past the {max_bytes}-byte cap "
+                "(a decompression bomb, or raise max_bytes)"
+            )
+        if not inflater.eof:
+            if not out:
+                raise DecompressionLimitError(f"{url}: gzip body is truncated before any data")
+            break  # truncated: keep what inflated, the XML parser recovers the rest
+        data = inflater.unused_data
     return bytes(out)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.errors import WarcFormatError
+from archive.warc.files import OPEN_SUFFIX
 from archive.warc.members import MemberStream
 from archive.warc.parse import ByteSource, iter_block, read_head
-from archive.warc.writer import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,12 @@ class Recovery:
 
 
 def recover_directory(directory: Path) -> list[Recovery]:
-    """Recover every unlocked ``*.warc.gz.open`` file in ``directory``."""
+    """Recover every unlocked ``*.warc.gz.open`` file in ``directory``.
+
+    Deliberately not ``archive.warc.files.warc_files``: only our own writer's leftovers are
+    touched (it writes gzip-per-record ``.warc.gz`` files, flat in its directory), since
+    recovery cuts at gzip member boundaries and renames the file.
+    """
     results = []
     for open_path in sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}")):
         result = recover_file(open_path)

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.errors import ConfigError, WarcWriteError
+from archive.warc.files import OPEN_SUFFIX
 from archive.warc.location import RecordLocation
 from archive.warc.records import (
     Exchange,
@@ -41,7 +42,6 @@ from archive.warc.records import (
     build_warcinfo,
 )
 
-OPEN_SUFFIX = ".open"
 DEFAULT_MAX_SIZE = 1_000_000_000
 
 

@@ -18,11 +18,11 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from archive.contenttype import is_html
 from scraper.signals import response_archived
 
 logger = logging.getLogger(__name__)
 
-_HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 _NOT_PAGES = ("feed", "sitemap", "requisite")
 
 
@@ -72,5 +72,4 @@ def _is_page(request: Request, response: Response) -> bool:
         return False
     if request.meta.get("archive_kind", "page") in _NOT_PAGES:
         return False
-    content_type = response.headers.get(b"Content-Type", b"").lower()
-    return any(t in content_type for t in _HTML_TYPES)
+    return is_html(response.headers.get(b"Content-Type"))

@@ -25,11 +25,12 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
+from archive.contenttype import is_html
 from archive.db.ingest import CaptureInfo, IngestResult, Ingestor
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
-from archive.ingest.record import Extracted, extract_record, is_html, process_pool
 from archive.errors import ArchiveError
+from archive.ingest.record import Extracted, extract_record, process_pool
 from archive.warc.location import RecordLocation
 
 T = TypeVar("T")

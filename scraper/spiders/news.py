@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from archive.contenttype import is_html
 from archive.db.frontier import FetchResult
 from archive.discovery import (
     DiscoveryError,
@@ -51,7 +52,6 @@ _REQUISITES = (
     " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href"
     " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' icon ')]/@href"
 )
-_HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -64,13 +64,12 @@ def _as_list(value: Any) -> list[str]:
 
 def _warc_time(value: str | None) -> datetime:
     if value:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value)
     return datetime.now(timezone.utc)
 
 
 def _is_html(response: Response) -> bool:
-    content_type = response.headers.get(b"Content-Type", b"").lower()
-    return any(t in content_type for t in _HTML_TYPES)
+    return is_html(response.headers.get(b"Content-Type"))
 
 
 def _parse_view(response: TextResponse, limit: int) -> TextResponse:
