@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from archive.db.ingest import CaptureInfo
 from archive.db.models import ArticleVersion, Capture, Crawl
 from archive.db.session import open_database
+from archive.errors import ConfigError
+from archive.ingest.record import Extracted
+from archive.warc.location import RecordLocation
+from scraper import settings as project_settings
+from scraper.downloadermiddlewares.warc_capture import WarcCaptureMiddleware
+from scraper.durability import CAPTURE_MIDDLEWARE, DurabilityGate
 from scraper.pipelines.articles import ArticlePipeline
 from tests.test_db_reindex import CAPTURES, T0, URL, _write
 
@@ -36,9 +45,48 @@ def test_disabled_raises_not_configured() -> None:
         ArticlePipeline.from_crawler(crawler)
 
 
+CAPTURE_ON = {"ARCHIVE_WARC_ENABLED": True, "DOWNLOADER_MIDDLEWARES": {CAPTURE_MIDDLEWARE: 950}}
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"ARCHIVE_WARC_ENABLED": False}, "needs WARC capture, but ARCHIVE_WARC_ENABLED is False"),
+    ({"ARCHIVE_WARC_ENABLED": True, "DOWNLOADER_MIDDLEWARES": {CAPTURE_MIDDLEWARE: None}},
+     f"needs WARC capture, but {CAPTURE_MIDDLEWARE} is not in DOWNLOADER_MIDDLEWARES"),
+])
+def test_refuses_to_run_without_capture(settings: dict, message: str) -> None:
+    """Rows must never point at WARC records nobody made durable: no capture, no pipeline."""
+    with pytest.raises(NotConfigured, match=re.escape(message)):
+        ArticlePipeline.from_crawler(get_crawler(settings_dict=settings))
+
+
+def test_storing_without_a_registered_writer_fails_loudly(tmp_path: Path) -> None:
+    """Capture configured but its writer never registered (e.g. the middleware renamed): no row."""
+    [item, *_] = _items(tmp_path)
+    crawler = get_crawler(settings_dict={"ARCHIVE_DATA_DIR": str(tmp_path), **CAPTURE_ON})
+    pipeline = ArticlePipeline.from_crawler(crawler)
+    pipeline.db = open_database(tmp_path)
+    capture = CaptureInfo(url=URL, fetched_at=item["fetched_at"], location=item["location"], status=200)
+    with pytest.raises(ConfigError, match="no WARC writer is registered for this crawl"):
+        pipeline._store(capture, Extracted())
+    with pipeline.db.session() as s:
+        assert s.scalars(select(Capture)).all() == []
+    pipeline.db.dispose()
+
+
+def test_the_capture_middleware_provides_the_gate(tmp_path: Path) -> None:
+    project = {name: getattr(project_settings, name) for name in dir(project_settings) if name.startswith("ARCHIVE_")}
+    crawler = get_crawler(settings_dict={**project, "ARCHIVE_DATA_DIR": str(tmp_path)})
+    middleware = WarcCaptureMiddleware.from_crawler(crawler)
+    middleware.spider_opened(Spider(name="news"))
+    try:
+        DurabilityGate.of(crawler).wait(RecordLocation("none.warc.gz", 0, 0, "<urn:uuid:x>", None))
+    finally:
+        middleware.spider_closed(Spider(name="news"))
+
+
 def test_settings_are_read(tmp_path: Path) -> None:
     crawler = get_crawler(settings_dict={"ARCHIVE_DATA_DIR": str(tmp_path), "ARCHIVE_DB_URL": "sqlite:///x.db",
-                                         "ARCHIVE_DB_WORKERS": 3})
+                                         "ARCHIVE_DB_WORKERS": 3, **CAPTURE_ON})
     pipeline = ArticlePipeline.from_crawler(crawler)
     assert (pipeline.data_dir, pipeline.db_url, pipeline.workers) == (tmp_path, "sqlite:///x.db", 3)
 
@@ -54,12 +102,15 @@ def test_crawl_through_the_reactor(tmp_path: Path) -> None:
         from scrapy.utils.test import get_crawler
         from scrapy import Spider
         from scraper.pipelines.articles import ArticlePipeline
+        from scraper.durability import DurabilityGate
         from archive.warc.location import RecordLocation
         items = {[{**i, "location": i["location"].__dict__, "fetched_at": i["fetched_at"].isoformat()}
                   for i in items]!r}
-        crawler = get_crawler(Spider, settings_dict={{"ARCHIVE_DATA_DIR": {str(tmp_path)!r}, "ARCHIVE_DB_WORKERS": 2}})
+        crawler = get_crawler(Spider, settings_dict={{"ARCHIVE_DATA_DIR": {str(tmp_path)!r}, "ARCHIVE_DB_WORKERS": 2,
+                                                     **{CAPTURE_ON!r}}})
         crawler.spider = Spider(name="news", start_urls=["https://news.example.com/"])
         pipeline = ArticlePipeline.from_crawler(crawler)
+        DurabilityGate.of(crawler).provide(lambda location: None)  # the WARCs were written (and closed) above
 
         @inlineCallbacks
         def run():

@@ -31,6 +31,7 @@ from archive.errors import WarcWriteError
 from archive.warc.recover import recover_directory
 from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
 from archive.warc.writer import WarcWriter, WriterOptions, fsync_mode
+from scraper.durability import DurabilityGate
 from scraper.signals import decompression_capped, response_archived
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class WarcCaptureMiddleware:
             self.stats.inc_value("archive/recovered_tail_bytes", recovery.tail_bytes)
         self.writer = WarcWriter(self.directory, self.options)
         # The article pipeline waits on this before a row points at a record.
-        self.crawler.newsarchive_wait_durable = self.writer.wait_durable  # type: ignore[attr-defined]
+        DurabilityGate.of(self.crawler).provide(self.writer.wait_durable)
 
     def spider_closed(self, spider: Spider) -> None:
         if self.writer is not None:

@@ -32,6 +32,7 @@ from archive.db.session import Database, open_database
 from archive.errors import ArchiveError
 from archive.ingest.record import Extracted, extract_record, process_pool
 from archive.warc.location import RecordLocation
+from scraper.durability import DurabilityGate, require_capture
 
 T = TypeVar("T")
 _COUNTED = ("new-article", "new-version", "unchanged", "revisit", "not-article", "duplicate", "error")
@@ -40,8 +41,10 @@ _COUNTED = ("new-article", "new-version", "unchanged", "revisit", "not-article",
 class ArticlePipeline:
     """Extract each captured page in worker processes and store it in the article database."""
 
-    def __init__(self, data_dir: Path, db_url: str | None, workers: int, crawler: Crawler | None = None) -> None:
+    def __init__(self, data_dir: Path, db_url: str | None, workers: int, gate: DurabilityGate,
+                 crawler: Crawler | None = None) -> None:
         self.data_dir = data_dir
+        self.gate = gate
         self.db_url = db_url
         self.workers = workers
         self.crawler = crawler
@@ -56,10 +59,12 @@ class ArticlePipeline:
         settings = crawler.settings
         if not settings.getbool("ARCHIVE_DB_ENABLED", True):
             raise NotConfigured("ARCHIVE_DB_ENABLED is False: the article database is not fed during the crawl")
+        gate = require_capture(crawler, "the article database (ARCHIVE_DB_ENABLED)")
         return cls(
             data_dir=Path(settings.get("ARCHIVE_DATA_DIR") or "newsarchive-data"),
             db_url=settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
             workers=settings.getint("ARCHIVE_DB_WORKERS", 0) or os.cpu_count() or 1,
+            gate=gate,
             crawler=crawler,
         )
 
@@ -138,9 +143,7 @@ class ArticlePipeline:
         on disk yet, so this waits for the record's batch first (off the reactor).
         """
         assert self.db is not None
-        wait_durable = getattr(self.crawler, "newsarchive_wait_durable", None)
-        if wait_durable is not None:
-            wait_durable(capture.location)
+        self.gate.wait(capture.location)
         with self.db.session() as session:
             return Ingestor(session).ingest(capture, extracted.article)
 
