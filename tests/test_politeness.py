@@ -46,20 +46,17 @@ def test_crawl_delay_spaces_requests(live: MockServer, tmp_path: Path) -> None:
 
 def test_unreadable_robots_txt_is_logged_not_swallowed(monkeypatch: pytest.MonkeyPatch,
                                                        caplog: pytest.LogCaptureFixture) -> None:
-    from protego import Protego
-    from scrapy.http import Request, TextResponse
+    from scrapy.robotstxt import ProtegoRobotParser
     from scrapy.utils.test import get_crawler
 
     from scraper.downloadermiddlewares.politeness import PolitenessMiddleware
 
-    def broken(text: str) -> None:
+    def broken(self: ProtegoRobotParser, user_agent: str) -> None:
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(Protego, "parse", staticmethod(broken))
+    monkeypatch.setattr(ProtegoRobotParser, "crawl_delay", broken)
     crawler = get_crawler(settings_dict={"ARCHIVE_POLITENESS_ENABLED": True})
     middleware = PolitenessMiddleware(crawler, 300.0, 3, "*")
-    response = TextResponse("http://example.org/robots.txt", body=b"Crawl-delay: 2\n", encoding="utf-8",
-                            request=Request("http://example.org/robots.txt"))
     with caplog.at_level("WARNING"):
-        middleware._read_crawl_delay("example.org", response)
+        middleware._read_crawl_delay("example.org", ProtegoRobotParser(b"Crawl-delay: 2\n", None))
     assert "robots.txt of example.org not read for Crawl-delay: RuntimeError: parser exploded" in caplog.text

@@ -46,6 +46,7 @@ from archive.discovery.sitemaps import (
     SitemapChild,
     SitemapUrl,
     parse_sitemap,
+    robots_sitemaps,
     sitemaps_from_robots,
 )
 from archive.discovery.traps import TrapGuard, TrapLimits
@@ -84,5 +85,6 @@ __all__ = [
     "parse_interval",
     "parse_retry_after",
     "parse_sitemap",
+    "robots_sitemaps",
     "sitemaps_from_robots",
 ]

@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from lxml import etree
+from protego import Protego
 
 from archive.discovery import _xml
 from archive.discovery.errors import FeedFormatError, SitemapFormatError
@@ -27,6 +28,7 @@ __all__ = [
     "SitemapChild",
     "SitemapUrl",
     "parse_sitemap",
+    "robots_sitemaps",
     "sitemaps_from_robots",
 ]
 
@@ -166,17 +168,19 @@ def _urls(root: etree._Element, base_url: str) -> list[SitemapUrl]:
 
 
 def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
-    """Absolute URLs of the ``Sitemap:`` lines in ``robots_txt``, in order, once each.
+    """Absolute URLs of the ``Sitemap:`` lines in ``robots_txt``, in order, once each."""
+    return robots_sitemaps(Protego.parse(robots_txt), base_url)
 
-    The directive is case-insensitive and independent of user-agent groups; relative
-    values (not allowed by the spec, but seen) are resolved against ``base_url``.
+
+def robots_sitemaps(robots: Protego, base_url: str) -> list[str]:
+    """Absolute URLs of the ``Sitemap:`` lines of a parsed robots.txt, in order, once each.
+
+    Protego reads the directive case-insensitively and outside user-agent groups; relative
+    values (not allowed by the spec, but seen) are resolved against ``base_url``, and
+    anything but http(s) is dropped.
     """
     found: dict[str, None] = {}
-    for line in robots_txt.splitlines():
-        key, sep, value = line.partition(":")
-        if not sep or key.strip().lower() not in ("sitemap", "site-map"):
-            continue
-        value = value.split(" #", 1)[0].strip()
-        if url := _xml.resolve_url(value, urljoin(base_url, "/")):
+    for value in robots.sitemaps:
+        if url := _xml.resolve_url(value.strip(), urljoin(base_url, "/")):
             found.setdefault(url, None)
     return list(found)

@@ -7,6 +7,8 @@ floor after it) and, for a 429/503 with ``Retry-After``, pauses that host for th
 asked (capped) and retries the request once the pause is over.
 
 Order 940: below the capture middleware (950), so the 429/503 itself is archived first.
+``Crawl-delay`` comes from Scrapy's own robots.txt parse (the ``robots_parsed`` signal),
+so robots.txt is parsed once per host (see ``scraper.robots``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from __future__ import annotations
 import logging
 import time
 
-from protego import Protego
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 
 from archive.discovery.retry_after import parse_retry_after
 
@@ -35,6 +37,7 @@ class PolitenessMiddleware:
         self.user_agent = user_agent
         self.floors: dict[str, float] = {}
         self.paused_until: dict[str, float] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
@@ -61,8 +64,6 @@ class PolitenessMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         key, slot = self._slot(request)
-        if request.url.endswith("/robots.txt") and response.status == 200:
-            self._read_crawl_delay(key, response)
         if slot is not None and key in self.floors and key not in self.paused_until:
             _set_minimum_delay(slot, max(slot.delay, self.floors[key]))
         if response.status not in _RETRY_STATUSES:
@@ -81,9 +82,16 @@ class PolitenessMiddleware:
         retry.meta["archive_retry_after_times"] = retries + 1
         return retry
 
-    def _read_crawl_delay(self, key: str, response: Response) -> None:
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        """Scrapy parsed the robots.txt that governs ``request``: keep its Crawl-delay."""
+        key, slot = self._slot(request)
+        self._read_crawl_delay(key, robotparser)
+        if slot is not None and key in self.floors and key not in self.paused_until:
+            _set_minimum_delay(slot, max(slot.delay, self.floors[key]))
+
+    def _read_crawl_delay(self, key: str, robotparser: RobotParser) -> None:
         try:
-            delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(self.user_agent)
+            delay = robotparser.crawl_delay(self.user_agent)
         except Exception as exc:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
             logger.warning("robots.txt of %s not read for Crawl-delay: %s: %s", key, type(exc).__name__, exc)
             self.crawler.stats.inc_value("archive/robots_unreadable")

@@ -7,6 +7,9 @@ due) and yields one item per captured HTML page for the database pipeline.
 ``crawl URL...`` runs it in full mode (everything reachable); ``crawl NAME`` runs it
 incrementally for a watched site: feeds, sitemaps and sections are polled, and only
 new, announced-as-changed or due articles are fetched, with conditional GET.
+
+What each response tells the frontier is kept in ``bookkeeping.py``; the sitemaps that
+robots.txt declares are followed by ``robots_sitemaps.py``.
 """
 
 from __future__ import annotations
@@ -28,21 +31,22 @@ from twisted.internet import task
 from twisted.python.failure import Failure
 
 from archive.contenttype import is_html
-from archive.db.frontier import FetchResult
 from archive.discovery import (
     DiscoveryError,
+    FeedEntry,
+    Sitemap,
     candidate_sitemap_urls,
     find_feed_links,
     find_pagination_links,
     parse_feed,
     parse_sitemap,
-    sitemaps_from_robots,
 )
 from archive.netpolicy import ALLOWED_SCHEMES
-from archive.warc.records import RevisitTarget
 from scraper.crawlstate import CrawlState
-from scraper.signals import response_archived
 from scraper.downloadermiddlewares.warc_capture import META_LOCATION, META_REVISIT_OF, META_WARC_DATE
+from scraper.signals import response_archived
+from scraper.spiders.bookkeeping import FrontierBookkeeping
+from scraper.spiders.robots_sitemaps import RobotsSitemaps
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def _parse_view(response: TextResponse, limit: int) -> TextResponse:
     return response.replace(body=response.body[:limit])
 
 
-class NewsSpider(Spider):
+class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
     name = "news"
     handle_httpstatus_list = [304]
 
@@ -108,7 +112,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
-        crawler.signals.connect(spider._response_seen, signal=signals.response_received)
+        crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider._archived, signal=response_archived)
         return spider
 
@@ -164,7 +168,7 @@ class NewsSpider(Spider):
             if self._refused(canonical):
                 return None
         info = self.state.frontier.get(canonical) if self.state.frontier else None
-        callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap,
+        callback = {"feed": self.parse_listing, "sitemap": self.parse_listing,
                     "requisite": self.parse_requisite}.get(kind, self.parse)
         meta: dict[str, Any] = {"archive_kind": kind}
         previous = self.state.revisit_target(info)
@@ -242,15 +246,29 @@ class NewsSpider(Spider):
             if request is not None:
                 yield request
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """A feed or a sitemap: record it, parse it, follow what it lists.
+
+        Parsed by ``archive.discovery`` (hand-written on purpose: it keeps the news
+        metadata, publication date, title, language, that generic parsers drop, and caps
+        size and decompression), then followed by ``_follow_feed``/``_follow_sitemap``.
+        """
         self._record(response)
         if response.status != 200:
             return
+        kind = response.meta.get("archive_kind", "feed")
+        parse, follow = (parse_feed, self._follow_feed) if kind == "feed" else (parse_sitemap, self._follow_sitemap)
         try:
-            entries = parse_feed(response.body, response.url)
+            listing = parse(response.body, response.url)
         except DiscoveryError as exc:
-            logger.warning("Feed %s not parsed: %s", response.url, exc)
+            logger.warning("%s %s not parsed: %s", kind.capitalize(), response.url, exc)
             return
+        yield from follow(listing)
+
+    # Queued requests (JOBDIR, the cluster queue) name their callback: the old names stay valid.
+    parse_feed = parse_sitemap = parse_listing
+
+    def _follow_feed(self, entries: list[FeedEntry]) -> Iterator[Request]:
         self.crawler.stats.inc_value("archive/feed_entries", len(entries))
         for entry in entries:
             if self.state and self.state.in_scope(entry.url):
@@ -260,15 +278,7 @@ class NewsSpider(Spider):
                 if request is not None:
                     yield request
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        self._record(response)
-        if response.status != 200:
-            return
-        try:
-            sitemap = parse_sitemap(response.body, response.url)
-        except DiscoveryError as exc:
-            logger.warning("Sitemap %s not parsed: %s", response.url, exc)
-            return
+    def _follow_sitemap(self, sitemap: Sitemap) -> Iterator[Request]:
         for child in sitemap.children:
             request = self._follow(child.url, "sitemap", announced=child.lastmod)
             if request is not None:
@@ -300,33 +310,6 @@ class NewsSpider(Spider):
 
     # -- bookkeeping -----------------------------------------------------------------------
 
-    def _record(self, response: Response, meta: dict[str, Any] | None = None) -> None:
-        meta = response.meta if meta is None else meta
-        self._pending_records.pop(response.url, None)
-        for hop in meta.get("redirect_urls", []):
-            self._pending_records.pop(hop, None)
-        if self.state is None or self.state.frontier is None:
-            return
-        location = meta.get(META_LOCATION)
-        revisit_of = meta.get(META_REVISIT_OF)
-        result = FetchResult(
-            status=response.status,
-            etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
-            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
-            payload_digest=location.payload_digest if location else None,
-            record_id=location.record_id if location else None,
-            warc_date=meta.get(META_WARC_DATE),
-            target_uri=response.url,
-            unchanged=bool(revisit_of),
-        )
-        urls = {response.url}
-        if 200 <= response.status < 300 or response.status == 304:  # the end of a redirect chain
-            urls.update(meta.get("redirect_urls", []))
-        for url in urls:
-            canonical = self.state.canonical(url)
-            if canonical:
-                self.state.record(canonical, result)
-
     def _item(self, response: Response) -> dict[str, Any] | None:
         location = response.meta.get(META_LOCATION)
         revisit_of = response.meta.get(META_REVISIT_OF)
@@ -342,44 +325,6 @@ class NewsSpider(Spider):
             "target_uri": response.url,
             "revisit_of": revisit_of,
         }
-
-    def previous_capture(self, url: str) -> RevisitTarget | None:
-        """The earlier capture of ``url`` (for the capture middleware's revisit decision)."""
-        if self.state is None or self.state.frontier is None:
-            return None
-        canonical = self.state.canonical(url)
-        return self.state.revisit_target(self.state.frontier.get(canonical)) if canonical else None
-
-    def _archived(self, request: Request, response: Response) -> None:
-        """Every archived response. Those that reach a callback are recorded there, with the
-        links they list, in one flush; the rest (redirect hops, meta-refresh pages, loops the
-        dupefilter ends) are recorded when the crawl closes. Until then a kill -9 leaves them
-        queued, so they are fetched again: nothing is marked done before its page is used."""
-        self._pending_records[response.url] = (request, response)
-
-    def _response_seen(self, response: Response, request: Request, spider: Spider) -> None:
-        if request.url.endswith("/robots.txt"):
-            self._robots_seen(response)
-
-    def _robots_seen(self, response: Response) -> None:
-        """robots.txt is fetched by RobotsTxtMiddleware; read its Sitemap: lines here."""
-        if response.status != 200 or self.state is None or self.seeds_only:
-            return
-        try:
-            text = response.body.decode("utf-8", "replace")
-        except AttributeError:
-            return
-        found = sitemaps_from_robots(text, response.url)
-        known = set(self.state.site.sitemaps) if self.state.site else set()
-        new = [url for url in found if url not in known and self.state.in_scope(url)]
-        if not new:
-            return
-        self.state.remember(sitemaps=new)
-        for url in new:
-            follow = self._follow(url, "sitemap")
-            if follow is not None:
-                follow.meta["depth"] = 0  # like a start request: DepthMiddleware counts from here
-                self.crawler.engine.crawl(follow)
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
@@ -406,11 +351,3 @@ class NewsSpider(Spider):
     def _seed_failed(self, request: Request | None, reason: str) -> None:
         if request is not None and request.meta.get("archive_kind") == "seed":
             self.seed_failures.append(f"seed {request.url}: {reason}")
-
-    def _closed(self, spider: Spider, reason: str) -> None:
-        if self._flusher is not None and self._flusher.running:
-            self._flusher.stop()
-        for request, response in list(self._pending_records.values()):
-            self._record(response, request.meta)
-        if self.state is not None:
-            self.state.close()
