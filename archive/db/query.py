@@ -13,6 +13,12 @@ Anything else is text: ``don't``, ``multi-agent``, ``NEAR(``, ``*`` or an SQL fr
 just words (punctuation-only words are dropped). The result is a ``ParsedQuery`` of
 AND-ed groups of OR-ed ``Term``s; ``search.py`` compiles it per engine with every value
 bound as a parameter and every FTS5 string built from quoted phrases only.
+
+Hand-written on purpose: this parser is the injection boundary between user text and
+two query languages (FTS5 MATCH, PostgreSQL tsquery). A generic query-parser library
+would hand through operators we do not want (``NEAR``, ``*``, column filters), and
+both engines' own parsers (``websearch_to_tsquery``) differ, so one small grammar here
+gives the same answers on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

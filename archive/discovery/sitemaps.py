@@ -6,6 +6,11 @@ bytes, whatever the URL says) are inflated up to a cap, since a ``.xml.gz`` may 
 have been decompressed already by the HTTP layer. Google News fields
 (``news:publication_date``, ``news:title``, ``news:language``, ``news:name``) are read so
 the crawler can prioritise fresh articles and pre-fill their metadata.
+
+Hand-written on purpose rather than a generic sitemap library (or Scrapy's
+``SitemapSpider``): those drop the Google News fields and do not cap size or
+decompression; here every body goes through ``_xml``'s hostile-input policy.
+robots.txt itself is parsed by Protego (``robots_sitemaps`` takes that parse).
 """
 
 from __future__ import annotations
