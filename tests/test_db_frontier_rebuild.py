@@ -1,4 +1,4 @@
-"""archive/db/frontier_rebuild.py: the frontier comes back from the WARCs' headers; UTC times."""
+"""archive/ingest/frontier_rebuild.py: the frontier comes back from the WARCs' headers; UTC times."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from archive.db.frontier import Frontier
-from archive.db.frontier_rebuild import rebuild_frontier_from_warcs
+from archive.ingest.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.session import open_database
 from archive.db.sites import adhoc_site, get_site
 from archive.siteconfig import SiteDeclaration, save_site

@@ -12,7 +12,7 @@ publication (``archive.discovery.recrawl``) or as soon as a feed or sitemap anno
 change newer than our last fetch.
 
 The frontier is state, rebuilt from the WARCs when lost: ``rebuild_frontier_from_warcs``
-in ``archive.db.frontier_rebuild`` (run by ``reindex``) refills it from the records' headers.
+in ``archive.ingest.frontier_rebuild`` (run by ``reindex``) refills it from the records' headers.
 """
 
 from __future__ import annotations

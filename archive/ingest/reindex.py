@@ -8,7 +8,6 @@ versions come out exactly as a live crawl makes them. Records already in ``captu
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,15 +16,16 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 
 from archive.contenttype import is_html
-from archive.db.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
 from archive.errors import ArchiveError
+from archive.ingest.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.ingest.record import Extracted, extract_record, process_pool
 from archive.warc.files import warc_files
 from archive.warc.location import RecordLocation
 from archive.warc.reader import iter_records
+from archive.warc.records import parse_warc_date
 
 COMMIT_EVERY = 200
 
@@ -76,7 +76,7 @@ def reindex(
     with process_pool(workers or os.cpu_count() or 1) as pool:
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
-    rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (db/frontier_rebuild.py)
+    rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (ingest/frontier_rebuild.py)
     return stats
 
 
@@ -124,7 +124,7 @@ def _candidate(record, path: Path, name: str) -> _Candidate | None:  # noqa: ANN
     if record.rec_type not in ("response", "revisit") or record.http_status is None:
         return None
     url = record.target_uri.strip("<>")
-    fetched = _warc_date(record.headers.get("WARC-Date", ""))
+    fetched = parse_warc_date(record.headers.get("WARC-Date", ""))
     mime = record.http_header("Content-Type")
     if not url.startswith(("http://", "https://")) or fetched is None or not is_html(mime):
         return None
@@ -142,14 +142,6 @@ def _relative_name(path: Path, warcs: Path) -> str:
         return str(path.relative_to(warcs))
     except ValueError:
         return str(path)
-
-
-def _warc_date(value: str) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _unseen(db: Database, candidates: list[_Candidate], batch: int = 500) -> list[_Candidate]:

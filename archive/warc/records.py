@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from http import HTTPStatus
 from typing import Literal
 from urllib.parse import urlsplit
@@ -85,6 +85,15 @@ def warc_date(moment: datetime) -> str:
     """WARC/1.1 allows sub-second precision; keep microseconds so pairs sort right."""
     moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_warc_date(value: str) -> datetime | None:
+    """A ``WARC-Date`` header as an aware datetime (naive = UTC); ``None`` when unreadable."""
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def reason_phrase(status: int) -> str:

@@ -25,6 +25,7 @@ from archive.db.models import ArticleVersion, Capture, UrlState, WatchedSite
 from archive.db.session import Database
 from archive.db.sites import aware, sync_sites
 from archive.scope import Scope
+from archive.warc.records import parse_warc_date
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
@@ -91,7 +92,7 @@ def _fetch(record: ArcWarcRecord) -> _Fetch | None:
         return None
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip("<>")
-    when = _parse_warc_date(headers.get_header("WARC-Date") or "")
+    when = parse_warc_date(headers.get_header("WARC-Date") or "")
     status = _status(record.http_headers.get_statuscode())
     if when is None or status is None or not url.startswith(("http://", "https://")):
         return None
@@ -110,14 +111,6 @@ def _status(text: str | None) -> int | None:
         return int(text or "", 10) if (text or "").isascii() else None
     except ValueError:
         return None
-
-
-def _parse_warc_date(value: str) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _article_info(db: Database) -> dict[str, tuple[dt.datetime | None, bool]]:
