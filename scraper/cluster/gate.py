@@ -19,11 +19,11 @@ import logging
 import time
 import uuid
 
-from protego import Protego
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 
 from archive.discovery.retry_after import parse_retry_after
 from scraper.cluster.connection import connect
@@ -97,6 +97,7 @@ class HostBackoffMiddleware:
         self.max_retries = max_retries
         self.backoff = backoff
         self.user_agent = user_agent
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostBackoffMiddleware:
@@ -108,8 +109,6 @@ class HostBackoffMiddleware:
     def process_response(self, request: Request, response: Response) -> Request | Response:
         host = host_of(request.url)
         _release(self.budget, request)
-        if request.url.endswith("/robots.txt"):
-            self.budget.learn_crawl_delay(host, self._crawl_delay(response))
         if response.status not in _RETRY_STATUSES:
             return response
         wait = parse_retry_after(response.headers.get(b"Retry-After"), cap=self.max_wait)
@@ -128,11 +127,13 @@ class HostBackoffMiddleware:
         _release(self.budget, request)
         return None
 
-    def _crawl_delay(self, response: Response) -> float:
-        if response.status != 200:
-            return 0.0
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        """Scrapy parsed the host's robots.txt (once, see ``scraper.robots``): share its Crawl-delay."""
+        self.budget.learn_crawl_delay(host_of(request.url), self._crawl_delay(robotparser))
+
+    def _crawl_delay(self, robotparser: RobotParser) -> float:
         try:
-            delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(self.user_agent)
+            delay = robotparser.crawl_delay(self.user_agent)
         except Exception:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
             return 0.0
         return min(float(delay), self.max_wait) if delay else 0.0
