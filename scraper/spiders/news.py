@@ -38,9 +38,9 @@ from archive.discovery import (
     candidate_sitemap_urls,
     find_feed_links,
     find_pagination_links,
-    parse_feed,
-    parse_sitemap,
 )
+from archive.discovery import parse_feed as read_feed
+from archive.discovery import parse_sitemap as read_sitemap
 from archive.netpolicy import ALLOWED_SCHEMES
 from scraper.crawlstate import CrawlState
 from scraper.downloadermiddlewares.warc_capture import META_LOCATION, META_REVISIT_OF, META_WARC_DATE
@@ -257,13 +257,15 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         if response.status != 200:
             return
         kind = response.meta.get("archive_kind", "feed")
-        parse, follow = (parse_feed, self._follow_feed) if kind == "feed" else (parse_sitemap, self._follow_sitemap)
-        try:
-            listing = parse(response.body, response.url)
+        try:  # parsed here, eagerly; the generators then follow lazily
+            if kind == "feed":
+                requests = self._follow_feed(read_feed(response.body, response.url))
+            else:
+                requests = self._follow_sitemap(read_sitemap(response.body, response.url))
         except DiscoveryError as exc:
             logger.warning("%s %s not parsed: %s", kind.capitalize(), response.url, exc)
             return
-        yield from follow(listing)
+        yield from requests
 
     # Queued requests (JOBDIR, the cluster queue) name their callback: the old names stay valid.
     parse_feed = parse_sitemap = parse_listing
