@@ -35,6 +35,8 @@ def _filter_options(func: Any) -> Any:
         click.option("--language", help="Language code; 'fa' also matches 'fa-AF'."),
         click.option("--since", type=click.DateTime(_DATE_FORMATS), help="Published on or after (UTC)."),
         click.option("--until", type=click.DateTime(_DATE_FORMATS), help="Published before (UTC)."),
+        click.option("--page-type", type=click.Choice(["article", "paywall", "other", "all"]), default="article",
+                     show_default=True, help="Only pages of this type ('all': index pages and others too)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -47,6 +49,8 @@ def _filters(limit: int = 20, sort: str = "relevance", **kw: Any):  # noqa: ANN2
     for key in ("since", "until"):
         if kw.get(key) is not None:
             kw[key] = kw[key].replace(tzinfo=dt.timezone.utc)
+    if kw.get("page_type") == "all":
+        kw["page_type"] = None
     return SearchFilters(limit=limit, sort=sort, **kw)
 
 
@@ -91,7 +95,7 @@ def search_command(query: str, limit: int, sort: str, fmt: str, data_dir: Path, 
     """Search articles. QUERY: words, "phrases", -word, OR, title:/author:/section:/site:/language:."""
     from archive.db.search import search
 
-    if not query.strip() and not any(filters.values()):
+    if not query.strip() and not any(v for k, v in filters.items() if k != "page_type"):
         raise click.UsageError("give a QUERY or at least one filter option")
     from archive.db.lookup import latest_captures
 

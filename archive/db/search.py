@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, false, func, literal_column, not_, or_, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import column, table
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
 
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
-from archive.db.text import SEARCH_FOLD
+from archive.db.text import SEARCH_FOLD, fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
@@ -40,6 +43,7 @@ class SearchFilters:
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
+    page_type: str | None = "article"  # None: every page type (index pages, paywalls, "other")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conds.append(av.published_at >= filters.since)
     if filters.until:
         conds.append(av.published_at < filters.until)
+    if filters.page_type:
+        conds.append(av.page_type == filters.page_type)
     return conds
 
 
@@ -216,7 +222,7 @@ def _pg_groups(groups: list[tuple[Term, ...]], table_name: str) -> tuple[list[Co
             if term.is_filter:
                 cond = _field_condition(term)
             else:
-                tsq = _tsquery(term.text)
+                tsq = _or_all([_tsquery(spelling) for spelling in term.spellings])
                 vector = "title_vector" if term.field else "search_vector"
                 cond = literal_column(f"{table_name}.{vector}").op("@@")(tsq)
                 if not term.negated:
@@ -238,7 +244,8 @@ def _tsquery(value: str) -> ColumnElement[Any]:
 
 
 def _field_condition(term: Term) -> ColumnElement[bool]:
-    value = term.text.strip()
+    """A filter as SQL; text values are folded (Arabic/Persian letters, ZWNJ) on both sides."""
+    value = " ".join(_CONTROL.sub(" ", term.text).split())
     if term.field == "language":
         lang = value.lower()
         return or_(func.lower(ArticleVersion.language) == lang, func.lower(ArticleVersion.language).like(_like_prefix(lang)))
@@ -246,17 +253,42 @@ def _field_condition(term: Term) -> ColumnElement[bool]:
         host = value.lower().removeprefix("www.")
         return Article.site_id.in_(
             select(Site.id).where(or_(Site.host == host, Site.host.like("%." + _escape_like(host), escape="\\"),
-                                      func.lower(Site.name) == value.lower()))
+                                      _Fold(func.lower(Site.name)) == _fold_key(value)))
         )
     if term.field == "section":
-        return func.lower(ArticleVersion.section).like(_like_contains(value.lower()), escape="\\")
+        return _Fold(func.lower(ArticleVersion.section)).like(_like_contains(_fold_key(value)), escape="\\")
     if term.field == "author":
-        key = " ".join(value.casefold().split())
         return ArticleVersion.id.in_(
             select(ArticleVersionAuthor.version_id).join(Author, Author.id == ArticleVersionAuthor.author_id)
-            .where(Author.name_key.like(_like_contains(key), escape="\\"))
+            .where(_Fold(Author.name_key).like(_like_contains(_fold_key(value)), escape="\\"))
         )
     return false()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _fold_key(value: str) -> str:
+    """What a filter value is compared as: folded, case-folded, spaces collapsed."""
+    return " ".join(fold_for_search(value).casefold().split())
+
+
+class _Fold(FunctionElement[str]):
+    """``SEARCH_FOLD`` applied in SQL: ``newsarchive_fold()`` on SQLite, ``translate()`` on PostgreSQL."""
+
+    type = String()
+    inherit_cache = True
+    name = "newsarchive_fold"
+
+
+@compiles(_Fold)
+def _fold_sqlite(element: _Fold, compiler: Any, **kw: Any) -> str:
+    return f"newsarchive_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Fold, "postgresql")
+def _fold_postgresql(element: _Fold, compiler: Any, **kw: Any) -> str:
+    return postgres_fold_sql(compiler.process(element.clauses, **kw))
 
 
 def _escape_like(value: str) -> str:
