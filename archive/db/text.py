@@ -126,7 +126,10 @@ def change_key(title: str | None, body: str) -> str:
 
 
 def _normalise_paragraph(text: str) -> str:
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() and the regex \s agree on what whitespace is; split is ~5x faster.
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not _DIGITS.search(text):  # counters and masked numbers all need a digit
+        return text
     text = _COUNTER.sub("#", text)
     if len(text.split(" ")) <= 4 and _DIGITS.search(text):
         text = _DIGITS.sub("#", text)
