@@ -203,3 +203,37 @@ def test_only_articles_by_default(db: Database) -> None:
     assert _urls(db, "election") == ["https://example.com/article"]
     assert _urls(db, "election", page_type=None) == [f"https://example.com/{k}" for k in ("article", "other", "paywall")]
     assert _urls(db, "election", page_type="paywall") == ["https://example.com/paywall"]
+
+
+def _old_relevant_corpus(db: Database) -> None:
+    with db.session() as s:
+        ing = Ingestor(s)
+        ing.ingest(capture("https://example.com/old", 1), article("https://example.com/old", "Kabul kabul kabul.",
+                                                                 title="Kabul"))
+        for n in range(2, 31):
+            url = f"https://example.com/n{n}"
+            ing.ingest(capture(url, n), article(url, f"News of the day {n} with a mention of Kabul among other words."))
+
+
+def test_relevance_ranks_every_match(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: an old, highly relevant article reaches the first page (the window used to hide it)."""
+    _old_relevant_corpus(db)
+    monkeypatch.setattr("archive.db.search.RANK_WINDOW", 5)
+    with db.session() as s:
+        hits = search(s, "kabul", SearchFilters(limit=3))
+    assert hits[0].url == "https://example.com/old"
+
+
+def test_window_only_past_the_exact_limit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_relevant_corpus(db)
+    monkeypatch.setattr("archive.db.search.RANK_WINDOW", 5)
+    monkeypatch.setattr("archive.db.search.EXACT_RANK_LIMIT", 10)
+    monkeypatch.setattr("archive.db.search._lexeme_cache", {})
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE article_versions")
+    with db.session() as s:
+        hits = search(s, "kabul", SearchFilters(limit=3))
+        exact = search(s, "kabul", SearchFilters(limit=3, section="politics"))  # filters: always exact
+    assert "https://example.com/old" not in [h.url for h in hits] and len(hits) == 3
+    assert exact[0].url == "https://example.com/old"

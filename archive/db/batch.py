@@ -67,31 +67,38 @@ class _ArticleState:
     dirty: bool = False
 
 
+_ID_TABLES = ("captures", "articles", "article_versions")
+_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('captures', 'id')), "
+               "nextval(pg_get_serial_sequence('articles', 'id')), "
+               "nextval(pg_get_serial_sequence('article_versions', 'id')) FROM generate_series(1, :n)")
+_SQLITE_MAX_IDS = text("SELECT (SELECT max(id) FROM captures), (SELECT max(id) FROM articles), "
+                       "(SELECT max(id) FROM article_versions)")
+_INSERTS = {table.__tablename__: insert(table) for table in (Capture, Article, ArticleVersion, Image,
+                                                            ArticleVersionAuthor)}
+
+
 class _Ids:
     """Primary keys handed out before the INSERTs, so that rows can name each other.
 
-    PostgreSQL: a block of ``nextval`` per table (unused ones are gaps, as after a
-    rollback). SQLite: ``max(id) + 1`` onwards, which is what SQLite itself would assign.
+    One query per batch for all three tables. PostgreSQL: ``nextval`` as many times as
+    the batch has pages (unused ones are gaps, as after a rollback). SQLite: ``max(id) + 1``
+    onwards, which is what SQLite itself would assign (one writer at a time).
     """
 
     def __init__(self, conn: Connection, block: int) -> None:
-        self.conn, self.block = conn, max(1, block)
         self.pools: dict[str, list[int]] = {}
-        self.counters: dict[str, int] = {}
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(_PG_IDS, {"n": max(1, block)}).all()
+            for k, table in enumerate(_ID_TABLES):
+                self.pools[table] = sorted((r[k] for r in rows), reverse=True)
+        else:
+            start = conn.execute(_SQLITE_MAX_IDS).one()
+            for k, table in enumerate(_ID_TABLES):
+                first = (start[k] or 0) + 1
+                self.pools[table] = list(range(first + block - 1, first - 1, -1))
 
     def next(self, table: str) -> int:
-        if self.conn.dialect.name != "postgresql":
-            if table not in self.counters:
-                self.counters[table] = self.conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar() or 0
-            self.counters[table] += 1
-            return self.counters[table]
-        pool = self.pools.setdefault(table, [])
-        if not pool:
-            pool.extend(reversed(self.conn.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-                {"t": table, "n": self.block},
-            ).scalars().all()))
-        return pool.pop()
+        return self.pools[table].pop()
 
 
 @dataclass
@@ -221,10 +228,10 @@ def _write(batch: Batch) -> None:
         if state.latest is not None and state.latest.moved:
             moved_versions.append(dict(b_id=state.latest.id, b_last=state.latest.last_seen,
                                        b_capture=state.latest.last_capture_id))
-    for table, rows in ((Capture, batch.captures), (Article, new_articles), (ArticleVersion, batch.versions),
-                        (Image, batch.images), (ArticleVersionAuthor, batch.bylines)):
-        if rows:
-            conn.execute(insert(table), rows)
+    for table, rows in (("captures", batch.captures), ("articles", new_articles), ("article_versions", batch.versions),
+                        ("images", batch.images), ("article_version_authors", batch.bylines)):
+        if rows:  # one row: a plain execute, which costs less than executemany's machinery
+            conn.execute(_INSERTS[table], rows[0] if len(rows) == 1 else rows)
     if moved_articles:
         conn.execute(_ARTICLE_STATE, moved_articles)
     if moved_versions:

@@ -26,8 +26,11 @@ from archive.db.text import SEARCH_FOLD, fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
-# Relevance is computed over at most this many of the newest matching versions.
+# Relevance is computed over every match unless a query matches more than EXACT_RANK_LIMIT
+# versions (SQLite: counted by a probe that stops there; PostgreSQL: estimated from
+# pg_stats); then only the RANK_WINDOW newest matches are ranked (see docs/database.md).
 RANK_WINDOW = 500
+EXACT_RANK_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def search(session: Session, query: str, filters: SearchFilters | None = None) -
     filters = filters or SearchFilters()
     parsed = parse_query(query) if query.strip() else None
     dialect = session.get_bind().dialect.name
-    dense = dialect == "postgresql" and parsed is not None and _is_dense(session, parsed)
+    dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
+             and _is_dense(session, dialect, parsed))
     stmt = _statement(dialect, parsed, filters, dense)
     rows = session.execute(stmt).all()
     words = parsed.positive_words if parsed else []
@@ -102,8 +106,8 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters,
     a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW, rank=filters.sort == "relevance",
-                           dense=dense)
+    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW if dense else None,
+                           rank=filters.sort == "relevance")
     if filters.sort != "relevance" or not order:
         published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
         order = [published.nulls_last(), a.id.desc()]
@@ -112,7 +116,7 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters,
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
-             window: int | None = None, rank: bool = False, dense: bool = False):  # noqa: ANN201
+             window: int | None = None, rank: bool = False):  # noqa: ANN201
     """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
 
     The statement joins ``articles``, their latest ``article_versions`` and ``sites``.
@@ -128,12 +132,17 @@ def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, c
     order: list[Any] = []
     if parsed is not None:
         text_groups, negated, other = _split(parsed)
-        if conds or other:
+        if other or _has_option_filters(filters):
             window = None  # SQL filters would shrink a window: be exact instead
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
-        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank, dense)
+        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank)
         conds.extend(more)
     return stmt.where(*conds), order
+
+
+def _has_option_filters(filters: SearchFilters) -> bool:
+    """Filters other than the page type (nearly every stored page is an article)."""
+    return any(getattr(filters, f) for f in ("site", "section", "author", "language", "since", "until"))
 
 
 def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], list[tuple[Term, ...]]]:
@@ -149,7 +158,7 @@ def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], lis
     return text_groups, negated, other
 
 
-def _compile_sqlite(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202, ARG001
+def _compile_sqlite(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -188,7 +197,7 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
     return not_(cond) if term.negated else cond
 
 
-def _compile_postgresql(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202
+def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -198,12 +207,8 @@ def _compile_postgresql(stmt, text_groups, negated, other, window, rank, dense):
         rank = rank and bool(ranked)
         score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if rank else literal_column("0")
         cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
-        if window:
-            # Dense queries walk the primary key backwards and stop after `window` matches;
-            # sparse ones must use the GIN index: "id + 0" keeps the planner off the walk,
-            # which it misjudges for words outside its most-common-lexeme statistics.
-            key = cv.c.id if dense else cv.c.id + 0
-            cand = cand.order_by(key.desc()).limit(window)
+        if window:  # only dense queries: walk the primary key backwards, stop after `window` matches
+            cand = cand.order_by(cv.c.id.desc()).limit(window)
         cand_sq = cand.subquery("cand")
         stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
         if rank:
@@ -338,38 +343,53 @@ def _folded_with_index(text: str) -> tuple[str, list[int] | range]:
     return "".join(chars), index
 
 
-# PostgreSQL: lexeme frequencies from pg_stats (ANALYZE's most common elements), per engine.
-DENSE_FRACTION = 0.02
-_STATS_TTL = 600.0
-_lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
+def _is_dense(session: Session, dialect: str, parsed: ParsedQuery) -> bool:
+    """Whether the query matches too many versions to rank them all (see ``EXACT_RANK_LIMIT``)."""
+    text_groups, negated, other = _split(parsed)
+    if not text_groups or other:
+        return False  # filter terms in the query: exact, as with option filters
+    if dialect == "postgresql":
+        return _is_dense_postgresql(session, parsed)
+    match = fts5_expression(text_groups)
+    if negated:
+        match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
+    probe = text("SELECT count(*) FROM (SELECT rowid FROM article_search WHERE article_search MATCH :m LIMIT :n)")
+    return (session.execute(probe, {"m": match, "n": EXACT_RANK_LIMIT + 1}).scalar() or 0) > EXACT_RANK_LIMIT
 
 
-def _is_dense(session: Session, parsed: ParsedQuery) -> bool:
-    """Whether the query's text part probably matches at least ``DENSE_FRACTION`` of versions.
+def _is_dense_postgresql(session: Session, parsed: ParsedQuery) -> bool:
+    """Whether the query's text part probably matches more than ``EXACT_RANK_LIMIT`` versions.
 
     Group density = sum of its terms' (capped at 1); term density = its rarest word's;
-    the query's = product over the AND-ed groups. Words outside the statistics are rare.
+    the query's = product over the AND-ed groups, times the table's row estimate. Words
+    outside ANALYZE's most common elements count as rare.
     """
-    freqs = _lexeme_freqs(session)
+    rows, freqs = _lexeme_freqs(session)
     density = 1.0
     groups = [g for g in parsed.groups if all(not t.is_filter and not t.negated for t in g)]
     if not groups or not freqs:
         return False
     for group in groups:
         density *= min(1.0, sum(min((freqs.get(w, 0.0) for w in t.words), default=0.0) for t in group))
-    return density >= DENSE_FRACTION
+    return density * rows > EXACT_RANK_LIMIT
 
 
-def _lexeme_freqs(session: Session) -> dict[str, float]:
+# PostgreSQL: row estimate and lexeme frequencies from pg_class/pg_stats (ANALYZE), per engine URL.
+_STATS_TTL = 600.0
+_lexeme_cache: dict[str, tuple[float, float, dict[str, float]]] = {}
+
+
+def _lexeme_freqs(session: Session) -> tuple[float, dict[str, float]]:
     key = str(session.get_bind().engine.url)
     cached = _lexeme_cache.get(key)
     now = time.monotonic()
     if cached and now - cached[0] < _STATS_TTL:
-        return cached[1]
+        return cached[1], cached[2]
     row = session.execute(text(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
         "WHERE schemaname = current_schema() AND tablename = 'article_versions' AND attname = 'search_vector'"
     )).first()
+    rows = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_versions'::regclass")).scalar()
     freqs = dict(zip(row[0], row[1])) if row and row[0] else {}
-    _lexeme_cache[key] = (now, freqs)
-    return freqs
+    _lexeme_cache[key] = (now, float(rows or 0), freqs)
+    return float(rows or 0), freqs
