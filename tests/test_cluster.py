@@ -7,7 +7,6 @@ servers saw it, across all workers together.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from collections.abc import Iterator
