@@ -7,7 +7,6 @@ servers saw it, across all workers together.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from archive.db.models import Article
 from archive.db.session import open_database
 from tests.cluster_support import ClusterSite, captured_urls, redis_frontier, start_worker
-from tests.test_db_support import _pg_reachable, pg_schema_url
+from tests.test_db_support import pg_schema_url
 
 HOSTS, ARTICLES = 8, 6
 DELAYS = {0: 0.3, 3: 0.4}
@@ -32,10 +31,7 @@ def frontier() -> Iterator[tuple[str, str]]:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    reason = _pg_reachable()
-    if reason and os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    yield from pg_schema_url()
+    yield from pg_schema_url()  # fails instead of skipping under CI
 
 
 def _wait_all(workers: list, timeout: float = 240) -> list[int]:

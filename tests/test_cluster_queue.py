@@ -148,7 +148,7 @@ def test_unreachable_or_bad_frontier_is_one_line(tmp_path) -> None:  # type: ign
     from scraper.cli import main
 
     runner = CliRunner()
-    result = runner.invoke(main, ["crawl", "http://127.0.0.1:9/", "--data-dir", str(tmp_path),
+    result = runner.invoke(main, ["crawl", "http://127.0.0.1:9/", "--allow-private", "--data-dir", str(tmp_path),
                                   "--frontier", "redis://127.0.0.1:1/0"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith("Error: cannot reach the frontier at redis://127.0.0.1:1/0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from archive.db.ingest import Ingestor, canonical_url, parse_when
 from archive.db.models import Article, ArticleVersion, Author, Capture, Image, Site
@@ -120,3 +121,57 @@ def test_parse_when() -> None:
 
 def _utc(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _state(db: Database) -> list[list[tuple]]:
+    """Every row, with ids replaced by what they name (ids may differ; PostgreSQL leaves gaps)."""
+    first, last, made = aliased(Capture), aliased(Capture), aliased(ArticleVersion)
+    with db.session() as s:
+        versions = s.execute(
+            select(Article.canonical_url, ArticleVersion.number, ArticleVersion.text_hash, ArticleVersion.first_seen,
+                   ArticleVersion.last_seen, first.record_id, last.record_id)
+            .join(Article, Article.id == ArticleVersion.article_id).join(first, first.id == ArticleVersion.capture_id)
+            .join(last, last.id == ArticleVersion.last_capture_id).order_by(Article.canonical_url, ArticleVersion.number)
+        ).all()
+        arts = s.execute(select(Article.canonical_url, Article.first_seen, Article.last_seen, Article.version_count,
+                                made.number).join(made, made.id == Article.latest_version_id)
+                         .order_by(Article.canonical_url)).all()
+        caps = s.execute(select(Capture.record_id, Capture.outcome, made.number)
+                         .outerjoin(made, made.id == Capture.article_version_id).order_by(Capture.record_id)).all()
+        authors = s.execute(select(Author.name_key).order_by(Author.name_key)).scalars().all()
+    norm = [[tuple(_utc(v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+            for rows in (versions, arts, caps)]
+    return [*norm, [tuple(authors)]]
+
+
+def _mixed_pages() -> list[tuple]:
+    other = "https://example.com/other"
+    return [
+        (capture(URL, 1), article(URL, BODY)),
+        (capture(other, 2), article(other, "Another story.", authors=["Ali Rahimi", "Jane Doe"])),
+        (capture(URL, 3), article(URL, BODY.replace("  ", " ") + "\n")),  # trivial change: unchanged
+        (capture(URL, 1), article(URL, BODY)),  # the same record again: duplicate
+        (capture(URL, 5, when=T0 - dt.timedelta(days=1)), article(URL, BODY)),  # earlier capture: first_seen moves
+        (capture(URL, 4), article(URL, BODY + "\n\nA correction.")),  # new version
+        (capture(URL, 6, revisit_of=f"<urn:uuid:{0:08x}-0000-0000-0000-{4:012x}>"), None),  # revisit of record 4
+        (capture(other, 7, status=404), article(other, "Not found.")),  # not an article
+        (capture(URL, 8), article(URL, BODY)),  # a revert is a new version
+    ]
+
+
+def test_ingest_many_matches_one_at_a_time(db: Database, tmp_path) -> None:  # noqa: ANN001
+    """Issue 10 target 3: the batched path decides exactly what page-by-page ingest decides."""
+    from archive.db.session import open_database
+
+    pages = _mixed_pages()
+    with db.session() as s:
+        batched = Ingestor(s).ingest_many(pages)
+    single_db = open_database(tmp_path / "single", None)
+    try:
+        single = _ingest(single_db, *pages)
+        assert [r.outcome for r in batched] == [r.outcome for r in single] == [
+            "new-article", "new-article", "unchanged", "duplicate", "unchanged", "new-version", "revisit",
+            "not-article", "new-version"]
+        assert _state(db) == _state(single_db)
+    finally:
+        single_db.dispose()

@@ -134,3 +134,106 @@ def test_snippet_window() -> None:
     snippet = make_snippet(body, ["needle"])
     assert "needle" in snippet and snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 210
     assert make_snippet("short text", ["absent"]) == "short text"
+
+
+# Issue 13 item 14: Dari spellings, folded filters, clear errors, same answers on both engines.
+BOOKS = [
+    ("https://example.af/zwnj", "کتاب\u200cهای تازه در کابل چاپ شد."),
+    ("https://example.af/joined", "کتابهای تازه در هرات چاپ شد."),
+    ("https://example.af/spaced", "کتاب های تازه در مزار چاپ شد."),
+]
+
+
+@pytest.fixture
+def books(db: Database) -> Database:
+    with db.session() as s:
+        ing = Ingestor(s)
+        for n, (url, body) in enumerate(BOOKS, 1):
+            ing.ingest(capture(url, n), article(url, body, title="کتاب", authors=["علی رحیمی"], section="فرهنگ کشور",
+                                                language="fa-AF", site_name="کابل نیوز"))
+    return db
+
+
+@pytest.mark.parametrize("query", ["کتاب های", "کتاب\u200cهای", "کتابهای", '"کتاب های تازه"', "كتاب هاي"])
+def test_dari_zwnj_word_found_in_every_spelling(books: Database, query: str) -> None:
+    assert _urls(books, query) == sorted(url for url, _ in BOOKS)
+
+
+def test_dari_detached_prefix_found(corpus: Database) -> None:
+    assert _urls(corpus, "می شوند") == ["https://example.af/d"]
+
+
+@pytest.mark.parametrize("query", ["author:رحيمي", "author:رحیمی", 'author:"علي رحيمي"', "section:كشور",
+                                   "site:\"کابل نيوز\""])
+def test_field_filters_fold_arabic_letters(books: Database, query: str) -> None:
+    assert _urls(books, query + " تازه") == sorted(url for url, _ in BOOKS)
+
+
+def test_option_filters_fold_arabic_letters(books: Database) -> None:
+    assert len(_urls(books, "", author="رحيمي")) == 3
+    assert len(_urls(books, "", section="كشور")) == 3
+
+
+@pytest.mark.parametrize("query", ["foo:bar", "border foo:bar", "title:", "border author:"])
+def test_unknown_or_empty_field_is_an_error(corpus: Database, query: str) -> None:
+    with corpus.session() as s, pytest.raises(QueryError) as info:
+        search(s, query)
+    assert "\n" not in str(info.value)
+
+
+def test_nul_in_query_or_filter_is_handled(corpus: Database) -> None:
+    assert _urls(corpus, "border\x00") == _urls(corpus, "border")
+    assert _urls(corpus, "", author="Jane\x00Doe") == _urls(corpus, "", author="Jane Doe") != []
+    with corpus.session() as s, pytest.raises(QueryError, match="nothing to search for"):
+        search(s, "\x00")
+
+
+@pytest.mark.parametrize("query", ["~border", "border~", "~~border"])
+def test_tilde_is_literal_punctuation_on_both_engines(corpus: Database, query: str) -> None:
+    assert _urls(corpus, query) == ["https://example.com/a", "https://news.example.org/c"]
+
+
+def test_only_articles_by_default(db: Database) -> None:
+    """Issue 9: pages typed other than ``article`` (e.g. a mistyped section front) are not listed by default."""
+    with db.session() as s:
+        ing = Ingestor(s)
+        for n, kind in enumerate(("article", "other", "paywall"), 1):
+            url = f"https://example.com/{kind}"
+            ing.ingest(capture(url, n), article(url, f"Election coverage {kind}.", page_type=kind))
+    assert _urls(db, "election") == ["https://example.com/article"]
+    assert _urls(db, "election", page_type=None) == [f"https://example.com/{k}" for k in ("article", "other", "paywall")]
+    assert _urls(db, "election", page_type="paywall") == ["https://example.com/paywall"]
+
+
+def _old_relevant_corpus(db: Database) -> None:
+    with db.session() as s:
+        ing = Ingestor(s)
+        ing.ingest(capture("https://example.com/old", 1), article("https://example.com/old", "Kabul kabul kabul.",
+                                                                 title="Kabul"))
+        for n in range(2, 31):
+            url = f"https://example.com/n{n}"
+            ing.ingest(capture(url, n), article(url, f"News of the day {n} with a mention of Kabul among other words."))
+
+
+def test_relevance_ranks_every_match(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: an old, highly relevant article reaches the first page (the window used to hide it)."""
+    _old_relevant_corpus(db)
+    monkeypatch.setattr("archive.db.search.RANK_WINDOW", 5)
+    with db.session() as s:
+        hits = search(s, "kabul", SearchFilters(limit=3))
+    assert hits[0].url == "https://example.com/old"
+
+
+def test_window_only_past_the_exact_limit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_relevant_corpus(db)
+    monkeypatch.setattr("archive.db.search.RANK_WINDOW", 5)
+    monkeypatch.setattr("archive.db.search.EXACT_RANK_LIMIT", 10)
+    monkeypatch.setattr("archive.db.search._lexeme_cache", {})
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE article_versions")
+    with db.session() as s:
+        hits = search(s, "kabul", SearchFilters(limit=3))
+        exact = search(s, "kabul", SearchFilters(limit=3, section="politics"))  # filters: always exact
+    assert "https://example.com/old" not in [h.url for h in hits] and len(hits) == 3
+    assert exact[0].url == "https://example.com/old"

@@ -29,20 +29,6 @@ def _open(data_dir: Path, db_url: str | None):  # noqa: ANN202
     return open_archive(data_dir, db_url)
 
 
-def _filter_options(func: Any) -> Any:
-    options = [
-        click.option("--site", help="Host name (subdomains included) or site name."),
-        click.option("--section", help="Section contains this text (case-insensitive)."),
-        click.option("--author", help="An author's name contains this text (case-insensitive)."),
-        click.option("--language", help="Language code; 'fa' also matches 'fa-AF'."),
-        click.option("--since", type=click.DateTime(_DATE_FORMATS), help="Published on or after (UTC)."),
-        click.option("--until", type=click.DateTime(_DATE_FORMATS), help="Published before (UTC)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
 PAGE_TYPES = ("article", "index", "consent_wall", "paywall", "error", "other", "all")
 
 
@@ -54,12 +40,29 @@ def _page_type_option(func: Any) -> Any:
     )(func)
 
 
+def _filter_options(func: Any) -> Any:
+    options = [
+        click.option("--site", help="Host name (subdomains included) or site name."),
+        click.option("--section", help="Section contains this text (case-insensitive)."),
+        click.option("--author", help="An author's name contains this text (case-insensitive)."),
+        click.option("--language", help="Language code; 'fa' also matches 'fa-AF'."),
+        click.option("--since", type=click.DateTime(_DATE_FORMATS), help="Published on or after (UTC)."),
+        click.option("--until", type=click.DateTime(_DATE_FORMATS), help="Published before (UTC)."),
+        _page_type_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _filters(limit: int = 20, sort: str = "relevance", **kw: Any):  # noqa: ANN202
     from archive.db.search import SearchFilters
 
     for key in ("since", "until"):
         if kw.get(key) is not None:
             kw[key] = kw[key].replace(tzinfo=dt.timezone.utc)
+    if kw.get("page_type") == "all":
+        kw["page_type"] = None
     return SearchFilters(limit=limit, sort=sort, **kw)
 
 
@@ -104,7 +107,7 @@ def search_command(query: str, limit: int, sort: str, fmt: str, data_dir: Path, 
     """Search articles. QUERY: words, "phrases", -word, OR, title:/author:/section:/site:/language:."""
     from archive.db.search import search
 
-    if not query.strip() and not any(filters.values()):
+    if not query.strip() and not any(v for k, v in filters.items() if k != "page_type"):
         raise click.UsageError("give a QUERY or at least one filter option")
     from archive.db.lookup import latest_captures
 
@@ -230,18 +233,17 @@ def _print_article(detail: dict[str, Any], versions: bool, body: bool = True) ->
               help="File to write; '-' writes jsonl/csv to stdout.")
 @click.option("--query", "query", default="", help="Only articles matching this search query.")
 @_filter_options
-@_page_type_option
 @data_dir_option
 @db_option
 @archive_errors
-def export_command(fmt: str, output: str, query: str, page_type: str, data_dir: Path, db_url: str | None,
-                   **filters: Any) -> None:
+def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: str | None, **filters: Any) -> None:
     """Export one row per article (its latest version), streaming.
 
     The file appears only when complete (written under a temporary name, then renamed).
     """
     from archive.db.export import export_articles
 
+    page_type = filters["page_type"]
     if output == "-" and fmt == "parquet":
         raise click.UsageError("Parquet cannot go to stdout; give a file with -o")
     db = _open(data_dir, db_url)

@@ -14,17 +14,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, false, func, literal_column, not_, or_, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import column, table
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
 
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
-from archive.db.text import SEARCH_FOLD
+from archive.db.text import SEARCH_FOLD, fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
-# Relevance is computed over at most this many of the newest matching versions.
+# Relevance is computed over every match unless a query matches more than EXACT_RANK_LIMIT
+# versions (SQLite: counted by a probe that stops there; PostgreSQL: estimated from
+# pg_stats); then only the RANK_WINDOW newest matches are ranked (see docs/database.md).
 RANK_WINDOW = 500
+EXACT_RANK_LIMIT = 20_000
+LISTING_INDEX = "ix_article_versions_listing"  # migration 0004; see models.ArticleVersion
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class SearchFilters:
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
+    page_type: str | None = "article"  # None: every page type (index pages, paywalls, "other")
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,8 @@ def search(session: Session, query: str, filters: SearchFilters | None = None) -
     filters = filters or SearchFilters()
     parsed = parse_query(query) if query.strip() else None
     dialect = session.get_bind().dialect.name
-    dense = dialect == "postgresql" and parsed is not None and _is_dense(session, parsed)
+    dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
+             and _is_dense(session, dialect, parsed))
     stmt = _statement(dialect, parsed, filters, dense)
     rows = session.execute(stmt).all()
     words = parsed.positive_words if parsed else []
@@ -89,24 +98,36 @@ def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
         conds.append(av.published_at >= filters.since)
     if filters.until:
         conds.append(av.published_at < filters.until)
+    if filters.page_type:
+        conds.append(av.page_type == filters.page_type)
     return conds
 
 
 def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, dense: bool = False):  # noqa: ANN202
+    """The page of results in two steps: ids in order first (narrow rows), then their columns.
+
+    Sorting thousands of matches with their bodies attached (kilobytes each) cost seconds
+    for a common word; sorting ids and one key, then fetching ``limit`` rows, does not.
+    """
     a, av = Article, ArticleVersion
-    columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
-               av.body, av.summary, Site.host, Site.name.label("site_name"))
-    stmt, order = matching(dialect, parsed, filters, columns, window=RANK_WINDOW, rank=filters.sort == "relevance",
-                           dense=dense)
-    if filters.sort != "relevance" or not order:
+    rank = filters.sort == "relevance"
+    ids, order = matching(dialect, parsed, filters, (a.id,), window=RANK_WINDOW if dense else None, rank=rank)
+    if not rank or not order:
         published = av.published_at.asc() if filters.sort == "oldest" else av.published_at.desc()
         order = [published.nulls_last(), a.id.desc()]
     limit = max(1, min(filters.limit, MAX_LIMIT))
-    return stmt.order_by(*order).limit(limit).offset(max(0, filters.offset))
+    if dialect == "sqlite" and parsed is not None and parsed.has_text:
+        ids = ids.with_hint(av, f"INDEXED BY {LISTING_INDEX}", "sqlite")
+    page = (ids.add_columns(func.row_number().over(order_by=order).label("pos"))
+            .order_by(*order).limit(limit).offset(max(0, filters.offset)).subquery("page"))
+    columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
+               av.body, av.summary, Site.host, Site.name.label("site_name"))
+    return (select(*columns).join(page, page.c.id == a.id).join(av, av.id == a.latest_version_id)
+            .outerjoin(Site, Site.id == a.site_id).order_by(page.c.pos))
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
-             window: int | None = None, rank: bool = False, dense: bool = False):  # noqa: ANN201
+             window: int | None = None, rank: bool = False):  # noqa: ANN201
     """(SELECT columns of latest versions matching query and filters, relevance ORDER BY terms).
 
     The statement joins ``articles``, their latest ``article_versions`` and ``sites``.
@@ -122,12 +143,17 @@ def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, c
     order: list[Any] = []
     if parsed is not None:
         text_groups, negated, other = _split(parsed)
-        if conds or other:
+        if other or _has_option_filters(filters):
             window = None  # SQL filters would shrink a window: be exact instead
         compile_fn = _compile_sqlite if dialect == "sqlite" else _compile_postgresql
-        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank, dense)
+        stmt, more, order = compile_fn(stmt, text_groups, negated, other, window, rank)
         conds.extend(more)
     return stmt.where(*conds), order
+
+
+def _has_option_filters(filters: SearchFilters) -> bool:
+    """Filters other than the page type (nearly every stored page is an article)."""
+    return any(getattr(filters, f) for f in ("site", "section", "author", "language", "since", "until"))
 
 
 def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], list[tuple[Term, ...]]]:
@@ -143,7 +169,7 @@ def _split(parsed: ParsedQuery) -> tuple[list[tuple[Term, ...]], list[Term], lis
     return text_groups, negated, other
 
 
-def _compile_sqlite(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202, ARG001
+def _compile_sqlite(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -182,7 +208,7 @@ def _term_condition_sqlite(term: Term, name: str) -> ColumnElement[bool]:
     return not_(cond) if term.negated else cond
 
 
-def _compile_postgresql(stmt, text_groups, negated, other, window, rank, dense):  # noqa: ANN001, ANN202
+def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noqa: ANN001, ANN202
     av = ArticleVersion
     conds: list[ColumnElement[bool]] = []
     order: list[Any] = []
@@ -192,12 +218,8 @@ def _compile_postgresql(stmt, text_groups, negated, other, window, rank, dense):
         rank = rank and bool(ranked)
         score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if rank else literal_column("0")
         cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
-        if window:
-            # Dense queries walk the primary key backwards and stop after `window` matches;
-            # sparse ones must use the GIN index: "id + 0" keeps the planner off the walk,
-            # which it misjudges for words outside its most-common-lexeme statistics.
-            key = cv.c.id if dense else cv.c.id + 0
-            cand = cand.order_by(key.desc()).limit(window)
+        if window:  # only dense queries: walk the primary key backwards, stop after `window` matches
+            cand = cand.order_by(cv.c.id.desc()).limit(window)
         cand_sq = cand.subquery("cand")
         stmt = stmt.join(cand_sq, cand_sq.c.vid == av.id)
         if rank:
@@ -216,7 +238,7 @@ def _pg_groups(groups: list[tuple[Term, ...]], table_name: str) -> tuple[list[Co
             if term.is_filter:
                 cond = _field_condition(term)
             else:
-                tsq = _tsquery(term.text)
+                tsq = _or_all([_tsquery(spelling) for spelling in term.spellings])
                 vector = "title_vector" if term.field else "search_vector"
                 cond = literal_column(f"{table_name}.{vector}").op("@@")(tsq)
                 if not term.negated:
@@ -238,7 +260,8 @@ def _tsquery(value: str) -> ColumnElement[Any]:
 
 
 def _field_condition(term: Term) -> ColumnElement[bool]:
-    value = term.text.strip()
+    """A filter as SQL; text values are folded (Arabic/Persian letters, ZWNJ) on both sides."""
+    value = " ".join(_CONTROL.sub(" ", term.text).split())
     if term.field == "language":
         lang = value.lower()
         return or_(func.lower(ArticleVersion.language) == lang, func.lower(ArticleVersion.language).like(_like_prefix(lang)))
@@ -246,17 +269,42 @@ def _field_condition(term: Term) -> ColumnElement[bool]:
         host = value.lower().removeprefix("www.")
         return Article.site_id.in_(
             select(Site.id).where(or_(Site.host == host, Site.host.like("%." + _escape_like(host), escape="\\"),
-                                      func.lower(Site.name) == value.lower()))
+                                      _Fold(func.lower(Site.name)) == _fold_key(value)))
         )
     if term.field == "section":
-        return func.lower(ArticleVersion.section).like(_like_contains(value.lower()), escape="\\")
+        return _Fold(func.lower(ArticleVersion.section)).like(_like_contains(_fold_key(value)), escape="\\")
     if term.field == "author":
-        key = " ".join(value.casefold().split())
         return ArticleVersion.id.in_(
             select(ArticleVersionAuthor.version_id).join(Author, Author.id == ArticleVersionAuthor.author_id)
-            .where(Author.name_key.like(_like_contains(key), escape="\\"))
+            .where(_Fold(Author.name_key).like(_like_contains(_fold_key(value)), escape="\\"))
         )
     return false()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _fold_key(value: str) -> str:
+    """What a filter value is compared as: folded, case-folded, spaces collapsed."""
+    return " ".join(fold_for_search(value).casefold().split())
+
+
+class _Fold(FunctionElement[str]):
+    """``SEARCH_FOLD`` applied in SQL: ``newsarchive_fold()`` on SQLite, ``translate()`` on PostgreSQL."""
+
+    type = String()
+    inherit_cache = True
+    name = "newsarchive_fold"
+
+
+@compiles(_Fold)
+def _fold_sqlite(element: _Fold, compiler: Any, **kw: Any) -> str:
+    return f"newsarchive_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Fold, "postgresql")
+def _fold_postgresql(element: _Fold, compiler: Any, **kw: Any) -> str:
+    return postgres_fold_sql(compiler.process(element.clauses, **kw))
 
 
 def _escape_like(value: str) -> str:
@@ -306,38 +354,53 @@ def _folded_with_index(text: str) -> tuple[str, list[int] | range]:
     return "".join(chars), index
 
 
-# PostgreSQL: lexeme frequencies from pg_stats (ANALYZE's most common elements), per engine.
-DENSE_FRACTION = 0.02
-_STATS_TTL = 600.0
-_lexeme_cache: dict[str, tuple[float, dict[str, float]]] = {}
+def _is_dense(session: Session, dialect: str, parsed: ParsedQuery) -> bool:
+    """Whether the query matches too many versions to rank them all (see ``EXACT_RANK_LIMIT``)."""
+    text_groups, negated, other = _split(parsed)
+    if not text_groups or other:
+        return False  # filter terms in the query: exact, as with option filters
+    if dialect == "postgresql":
+        return _is_dense_postgresql(session, parsed)
+    match = fts5_expression(text_groups)
+    if negated:
+        match = f"({match}) NOT ({' OR '.join(fts5_phrase(t) for t in negated)})"
+    probe = text("SELECT count(*) FROM (SELECT rowid FROM article_search WHERE article_search MATCH :m LIMIT :n)")
+    return (session.execute(probe, {"m": match, "n": EXACT_RANK_LIMIT + 1}).scalar() or 0) > EXACT_RANK_LIMIT
 
 
-def _is_dense(session: Session, parsed: ParsedQuery) -> bool:
-    """Whether the query's text part probably matches at least ``DENSE_FRACTION`` of versions.
+def _is_dense_postgresql(session: Session, parsed: ParsedQuery) -> bool:
+    """Whether the query's text part probably matches more than ``EXACT_RANK_LIMIT`` versions.
 
     Group density = sum of its terms' (capped at 1); term density = its rarest word's;
-    the query's = product over the AND-ed groups. Words outside the statistics are rare.
+    the query's = product over the AND-ed groups, times the table's row estimate. Words
+    outside ANALYZE's most common elements count as rare.
     """
-    freqs = _lexeme_freqs(session)
+    rows, freqs = _lexeme_freqs(session)
     density = 1.0
     groups = [g for g in parsed.groups if all(not t.is_filter and not t.negated for t in g)]
     if not groups or not freqs:
         return False
     for group in groups:
         density *= min(1.0, sum(min((freqs.get(w, 0.0) for w in t.words), default=0.0) for t in group))
-    return density >= DENSE_FRACTION
+    return density * rows > EXACT_RANK_LIMIT
 
 
-def _lexeme_freqs(session: Session) -> dict[str, float]:
+# PostgreSQL: row estimate and lexeme frequencies from pg_class/pg_stats (ANALYZE), per engine URL.
+_STATS_TTL = 600.0
+_lexeme_cache: dict[str, tuple[float, float, dict[str, float]]] = {}
+
+
+def _lexeme_freqs(session: Session) -> tuple[float, dict[str, float]]:
     key = str(session.get_bind().engine.url)
     cached = _lexeme_cache.get(key)
     now = time.monotonic()
     if cached and now - cached[0] < _STATS_TTL:
-        return cached[1]
+        return cached[1], cached[2]
     row = session.execute(text(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
         "WHERE schemaname = current_schema() AND tablename = 'article_versions' AND attname = 'search_vector'"
     )).first()
+    rows = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_versions'::regclass")).scalar()
     freqs = dict(zip(row[0], row[1])) if row and row[0] else {}
-    _lexeme_cache[key] = (now, freqs)
-    return freqs
+    _lexeme_cache[key] = (now, float(rows or 0), freqs)
+    return float(rows or 0), freqs

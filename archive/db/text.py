@@ -34,6 +34,62 @@ def fold_for_search(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
 
 
+# Persian-script affixes that writers join to their word, attach with a ZWNJ, or detach
+# with a space: "کتابهای" = "کتاب‌های" = "کتاب های". A query in one spelling also looks for
+# the others (``spelling_variants``); the index holds the text as written.
+_DARI_PREFIXES = ("نمی", "می")
+_DARI_SUFFIXES = ("هایشان", "هایتان", "هایمان", "هایی", "هایش", "هایت", "هایم", "های", "ها", "ترین", "تر",
+                  "اند", "اید", "ایم")
+MAX_SPELLINGS = 8
+
+
+def is_detached_prefix(word: str) -> bool:
+    """Whether ``word`` alone is a Dari prefix that may be written apart from its verb (``می شوند``)."""
+    return fold_for_search(word) in _DARI_PREFIXES
+
+
+def is_detached_suffix(word: str) -> bool:
+    """Whether ``word`` alone is a Dari suffix that may be written apart from its word (``کتاب های``)."""
+    return fold_for_search(word) in _DARI_SUFFIXES
+
+
+def spelling_variants(value: str) -> list[str]:
+    """Folded spellings of ``value``: each Dari compound joined (first) and with a space.
+
+    Compounds are found at a ZWNJ, at a detached affix word, or (for a joined word) by a
+    known prefix or suffix. At most ``MAX_SPELLINGS`` spellings, the all-joined one first.
+    """
+    units: list[list[str]] = []
+    tokens = unicodedata.normalize("NFC", value).split()
+    for i, token in enumerate(tokens):
+        pieces = [fold_for_search(p) for p in token.split("\u200c") if fold_for_search(p)]
+        if not pieces:
+            continue
+        if len(pieces) == 1:
+            pieces = _guess_pieces(pieces[0])
+        after_prefix = i > 0 and units and len(units[-1]) == 1 and units[-1][0] in _DARI_PREFIXES
+        if units and (after_prefix or (len(pieces) == 1 and pieces[0] in _DARI_SUFFIXES)):
+            units[-1].extend(pieces)
+        else:
+            units.append(pieces)
+    spellings = [""]
+    for pieces in units:
+        forms = ["".join(pieces)] + ([" ".join(pieces)] if len(pieces) > 1 else [])
+        spellings = [f"{s} {f}".strip() for s in spellings for f in forms][:MAX_SPELLINGS]
+    return spellings
+
+
+def _guess_pieces(word: str) -> list[str]:
+    """``word`` split before a known suffix or after a known prefix (stem of two letters or more)."""
+    for suffix in _DARI_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return [word[: -len(suffix)], suffix]
+    for prefix in _DARI_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return [prefix, word[len(prefix):]]
+    return [word]
+
+
 def postgres_fold_sql(expr: str) -> str:
     """``expr`` through one ``translate()`` applying ``SEARCH_FOLD`` in PostgreSQL."""
     mapped = [(c, r) for c, r in SEARCH_FOLD.items() if r]
@@ -70,7 +126,10 @@ def change_key(title: str | None, body: str) -> str:
 
 
 def _normalise_paragraph(text: str) -> str:
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() and the regex \s agree on what whitespace is; split is ~5x faster.
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not _DIGITS.search(text):  # counters and masked numbers all need a digit
+        return text
     text = _COUNTER.sub("#", text)
     if len(text.split(" ")) <= 4 and _DIGITS.search(text):
         text = _DIGITS.sub("#", text)

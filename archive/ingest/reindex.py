@@ -92,12 +92,12 @@ def _ingest_all(db: Database, todo: list[_Candidate], results: Iterator[Extracte
     done = 0
     while done < len(todo):
         with db.session() as session:
-            ingestor = Ingestor(session)
-            for candidate, extracted in zip(todo[done:done + COMMIT_EVERY], results, strict=False):
-                if extracted.error:
-                    stats.errors.append(extracted.error)
-                stats.count(ingestor.ingest(candidate.capture, extracted.article).outcome)
-                done += 1
+            chunk = list(zip(todo[done:done + COMMIT_EVERY], results, strict=False))
+            stats.errors.extend(extracted.error for _, extracted in chunk if extracted.error)
+            pages = [(candidate.capture, extracted.article) for candidate, extracted in chunk]
+            for result in Ingestor(session).ingest_many(pages):
+                stats.count(result.outcome)
+            done += len(chunk)
         if progress:
             progress(done, len(todo))
 
