@@ -15,9 +15,9 @@ BODY = "\n\n".join(f"Paragraph {i} of the report on the border talks, with enoug
 URLS = [f"https://www.example.com/news/2025/03/story-{i}" for i in range(6)]
 
 
-def _crawl(db: Database, n: int, pages: list[tuple[str, str, dict]], warc: str | None = None) -> int | None:
+def _crawl(database: Database, n: int, pages: list[tuple[str, str, dict]], warc: str | None = None) -> int | None:
     """Ingest (url, body, article fields) pages as crawl ``n`` (as a crawl-less reindex when ``warc``)."""
-    with db.session() as s:
+    with database.session() as s:
         crawl_id = None
         if warc is None:
             crawl = Crawl(spider="news", started_at=T0 + dt.timedelta(days=n))
@@ -37,12 +37,12 @@ def _good(urls: list[str] = URLS, suffix: str = "") -> list[tuple[str, str, dict
     return [(url, BODY + suffix, {}) for url in urls]
 
 
-def test_a_template_change_is_flagged_against_the_sites_history(db: Database) -> None:
+def test_a_template_change_is_flagged_against_the_sites_history(db: Database) -> None:  # noqa: F811
     _crawl(db, 1, _good())
     second = _crawl(db, 2, _good(suffix="\n\nUpdated."))  # every page a new version: extracted again
     fresh = [f"https://www.example.com/news/2025/04/new-{i}" for i in range(2)]
-    third = _crawl(db, 3, [(url, "", {}) for url in URLS] +  # the same articles now come out empty
-                   [(url, BODY, {"published": None, "authors": []}) for url in fresh])
+    emptied = [(url, "", {}) for url in URLS]  # the same articles now come out empty
+    third = _crawl(db, 3, emptied + [(url, BODY, {"published": None, "authors": []}) for url in fresh])
     with db.session() as s:
         (health,) = site_health(s)
         assert crawl_health(s, second)[0].broken is False
@@ -52,13 +52,13 @@ def test_a_template_change_is_flagged_against_the_sites_history(db: Database) ->
     assert (latest.empty_body, latest.missing_date, latest.missing_author, latest.missing_title) == (0.75, 1.0, 1.0, 0.0)
     assert health.previous_crawls == 2 and health.usual["empty_body"] == 0.0
     assert health.host == "example.com" and health.broken
-    assert summaries([health]) == [
+    assert summaries([health]) == [(
         f"extraction for example.com looks broken (crawl {third}, 8 article pages): empty bodies 75% (usually 0%); "
-        "missing dates 100% (usually 0%); missing authors 100% (usually 0%)"]
+        "missing dates 100% (usually 0%); missing authors 100% (usually 0%)")]
     assert health.to_dict()["latest"]["started"] == "2025-03-04T12:00:00+00:00"
 
 
-def test_a_steady_site_and_a_first_crawl_are_not_flagged(db: Database) -> None:
+def test_a_steady_site_and_a_first_crawl_are_not_flagged(db: Database) -> None:  # noqa: F811
     _crawl(db, 1, _good())
     with db.session() as s:
         (first,) = site_health(s)
@@ -71,7 +71,7 @@ def test_a_steady_site_and_a_first_crawl_are_not_flagged(db: Database) -> None:
         assert site_health(s, "other.example") == []
 
 
-def test_reindexed_captures_are_grouped_by_warc_file_runs(db: Database) -> None:
+def test_reindexed_captures_are_grouped_by_warc_file_runs(db: Database) -> None:  # noqa: F811
     stem = "newsarchive-2025030112000000{}-{}-example.com-42.warc.gz"
     _crawl(db, 1, _good(URLS[:3]), warc=stem.format(0, "00000"))
     _crawl(db, 2, _good(URLS[3:]), warc=stem.format(1, "00001"))  # same crawl, next file

@@ -156,13 +156,15 @@ def _health(session: Session, host: str | None, crawl_id: int | None) -> list[Ex
 def _runs(session: Session, host: str | None) -> dict[int, list[_Run]]:
     """Per site, its crawls oldest first: (key, first capture time, WARC files of crawl-less captures)."""
     stmt = (select(Capture.site_id, Capture.crawl_id, Capture.warc_file, func.min(Capture.fetched_at))
-            .where(Capture.site_id.is_not(None), Capture.status.between(200, 299))
+            .where(Capture.status.between(200, 299))
             .group_by(Capture.site_id, Capture.crawl_id, Capture.warc_file))
     if host is not None:
         stmt = stmt.join(Site, Site.id == Capture.site_id).where(Site.host == host)
     crawls: dict[tuple[int, int], dt.datetime] = {}
     files: dict[int, list[tuple[str, dt.datetime]]] = {}
     for site_id, crawl, warc_file, first in session.execute(stmt):
+        if site_id is None:
+            continue
         if crawl is not None:
             crawls[(site_id, crawl)] = min(crawls.get((site_id, crawl), _aware(first)), _aware(first))
         else:
@@ -234,7 +236,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def _aware(when: dt.datetime) -> dt.datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def summaries(healths: Iterable[ExtractionHealth]) -> list[str]:
