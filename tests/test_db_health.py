@@ -82,6 +82,18 @@ def test_reindexed_captures_are_grouped_by_warc_file_runs(db: Database) -> None:
     assert health.latest.empty_body == 1.0 and health.previous_crawls == 1 and health.broken
 
 
+def test_a_crawl_of_two_sites_judges_each_on_its_own(db: Database) -> None:  # noqa: F811
+    other = [url.replace("www.example.com", "news.example.org") for url in URLS]
+    _crawl(db, 1, _good() + _good(other))
+    third = _crawl(db, 2, _good(suffix="\n\nMore.") + [(url, "", {}) for url in other])
+    with db.session() as s:
+        healths = {h.host: h for h in crawl_health(s, third)}
+    assert set(healths) == {"example.com", "news.example.org"} and not healths["example.com"].broken
+    assert [h.latest.pages for h in healths.values() if h.latest] == [6, 6]
+    assert healths["news.example.org"].problems == ("empty bodies 100% (usually 0%)",
+                                                    f"median body 0 characters (usually {len(BODY)})")
+
+
 def _figures(pages: int = 10, **shares: float) -> CrawlFigures:
     values = {"empty_body": 0.0, "missing_title": 0.0, "missing_date": 0.0, "missing_author": 0.0,
               "median_body": 2000, **shares}

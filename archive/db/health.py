@@ -140,11 +140,11 @@ def _health(session: Session, host: str | None, crawl_id: int | None) -> list[Ex
         runs = {sid: r[:keys[sid].index(("crawl", crawl_id)) + 1]
                 for sid, r in runs.items() if ("crawl", crawl_id) in keys[sid]}
     runs = {sid: r[-(HISTORY + 1):] for sid, r in runs.items()}
-    pages = _pages(session, [run for r in runs.values() for run in r])
+    pages = _pages(session, runs)
     hosts = dict(session.execute(select(Site.id, Site.host).where(Site.id.in_(list(runs)))).all())
     out = []
     for site_id, site_runs in runs.items():
-        figures = [f for f in (_figures(run, pages.get(run[0], [])) for run in site_runs) if f is not None]
+        figures = [f for f in (_figures(run, pages.get((site_id, run[0]), [])) for run in site_runs) if f is not None]
         if not figures:
             continue
         usual, problems = judge(figures[-1], figures[:-1])
@@ -189,29 +189,30 @@ def _file_runs(files: list[tuple[str, dt.datetime]]) -> list[_Run]:
     return runs
 
 
-def _pages(session: Session, runs: list[_Run]) -> dict[_Key, list[_Page]]:
-    """The article pages of ``runs``, keyed by run."""
+def _pages(session: Session, runs: dict[int, list[_Run]]) -> dict[tuple[int, _Key], list[_Page]]:
+    """The article pages of each site's ``runs``, keyed by (site id, run); a crawl may cover several sites."""
     if not runs:
         return {}
-    crawl_ids = [key[1] for key, _, _ in runs if key[0] == "crawl"]
-    file_run = {name: key for key, _, names in runs for name in names}
+    crawl_ids = sorted({key[1] for r in runs.values() for key, _, _ in r if key[0] == "crawl"})
+    file_run = {(sid, name): key for sid, r in runs.items() for key, _, names in r for name in names}
     av, other = ArticleVersion, aliased(Capture)
     extracted = and_(Capture.outcome.in_(_EXTRACTED), Capture.article_version_id.is_not(None))
     lost = and_(Capture.outcome == "not-article", exists().where(
         other.url_key == Capture.url_key, other.article_version_id.is_not(None)))
     has_author = exists().where(ArticleVersionAuthor.version_id == av.id)
-    stmt = (select(Capture.crawl_id, Capture.warc_file,
+    stmt = (select(Capture.site_id, Capture.crawl_id, Capture.warc_file,
                    func.coalesce(func.length(av.body), literal(0)),
                    case((func.length(func.trim(func.coalesce(av.title, ""))) > 0, True), else_=False),
                    av.published_at.is_not(None), has_author)
             .outerjoin(av, and_(extracted, av.id == Capture.article_version_id))
-            .where(Capture.status.between(200, 299), or_(extracted, lost),
+            .where(Capture.site_id.in_(list(runs)), Capture.status.between(200, 299), or_(extracted, lost),
                    or_(Capture.crawl_id.in_(crawl_ids),
-                       and_(Capture.crawl_id.is_(None), Capture.warc_file.in_(list(file_run))))))
-    out: dict[_Key, list[_Page]] = {}
-    for crawl, warc_file, body, title, date, author in session.execute(stmt):
-        key = ("crawl", crawl) if crawl is not None else file_run[warc_file]
-        out.setdefault(key, []).append(_Page(int(body or 0), bool(title), bool(date), bool(author)))
+                       and_(Capture.crawl_id.is_(None), Capture.warc_file.in_({n for _, n in file_run})))))
+    out: dict[tuple[int, _Key], list[_Page]] = {}
+    for site_id, crawl, warc_file, body, title, date, author in session.execute(stmt):
+        key = ("crawl", crawl) if crawl is not None else file_run.get((site_id, warc_file))
+        if key is not None:
+            out.setdefault((site_id, key), []).append(_Page(int(body or 0), bool(title), bool(date), bool(author)))
     return out
 
 
