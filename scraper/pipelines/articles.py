@@ -75,6 +75,8 @@ class ArticlePipeline:
             session.add(crawl)
             session.flush()
             self.crawl_id = crawl.id
+        if self.crawler and self.crawler.stats:  # the crawl summary judges this crawl's extraction
+            self.crawler.stats.set_value("newsarchive/db/crawl_id", self.crawl_id)
         self._extractors = process_pool(self.workers)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-db")
 
