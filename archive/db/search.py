@@ -20,8 +20,10 @@ from sqlalchemy.sql import column, table
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 
+from archive.db import searchindex
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
+from archive.db.searchindex_query import search_ids
 from archive.db.text import SEARCH_FOLD, fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
@@ -70,11 +72,12 @@ def search(session: Session, query: str, filters: SearchFilters | None = None) -
     """Articles matching ``query`` (may be empty when filters are given), best first."""
     filters = filters or SearchFilters()
     parsed = parse_query(query) if query.strip() else None
-    dialect = session.get_bind().dialect.name
-    dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
-             and _is_dense(session, dialect, parsed))
-    stmt = _statement(dialect, parsed, filters, dense)
-    rows = session.execute(stmt).all()
+    rows = _index_rows(session, parsed, filters)
+    if rows is None:
+        dialect = session.get_bind().dialect.name
+        dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
+                 and _is_dense(session, dialect, parsed))
+        rows = session.execute(_statement(dialect, parsed, filters, dense)).all()
     words = parsed.positive_words if parsed else []
     return [
         SearchHit(
@@ -120,10 +123,31 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters,
         ids = ids.with_hint(av, f"INDEXED BY {LISTING_INDEX}", "sqlite")
     page = (ids.add_columns(func.row_number().over(order_by=order).label("pos"))
             .order_by(*order).limit(limit).offset(max(0, filters.offset)).subquery("page"))
+    return _hit_rows().join(page, page.c.id == a.id).order_by(page.c.pos)
+
+
+def _hit_rows():  # noqa: ANN202
+    """SELECT the columns of a ``SearchHit`` from articles, their latest versions and sites."""
+    a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    return (select(*columns).join(page, page.c.id == a.id).join(av, av.id == a.latest_version_id)
-            .outerjoin(Site, Site.id == a.site_id).order_by(page.c.pos))
+    return (select(*columns).select_from(a).join(av, av.id == a.latest_version_id)
+            .outerjoin(Site, Site.id == a.site_id))
+
+
+def _index_rows(session: Session, parsed: ParsedQuery | None, filters: SearchFilters) -> list[Any] | None:
+    """The page's rows through the tantivy index, or None when SQL must answer (see searchindex.py)."""
+    if not searchindex.enabled():
+        return None
+    engine = session.get_bind().engine
+    idx = searchindex.open_for_search(engine, searchindex.latest_version_id(session.connection()))
+    if idx is None:
+        return None
+    ids = search_ids(idx, session, parsed, filters)
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.execute(_hit_rows().where(Article.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],

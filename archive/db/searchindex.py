@@ -1,0 +1,286 @@
+"""The tantivy search index: a derived copy of the latest version of every article.
+
+SQL full-text search visits every match, so a common word costs seconds at a million
+articles (docs/database.md); tantivy ranks with block-max WAND and sorts by fast fields.
+The chain of truth is WARCs -> database -> this index: it is rebuilt from the database
+(``rebuild``) and kept in step after each ingest commit (``catch_up``).
+
+Never drift: ``newsarchive-watermark.json`` beside the segments holds the watermark, the highest
+``article_versions.id`` indexed, written only after tantivy's commit. ``catch_up``
+re-indexes every article whose latest version is above it (one document per article,
+replaced by article id: superseded versions are deleted, as SQL search only sees
+``articles.latest_version_id``). Re-indexing is idempotent, so a crash between the two
+commits only repeats work. ``open_for_search`` returns None (SQL search) when the index
+is missing, switched off, or behind the database.
+
+Where it lives: SQLite ``DATA_DIR/search-index/`` (beside ``archive.db``); PostgreSQL
+``ARCHIVE_SEARCH_INDEX_DIR`` or ``~/.cache/newsarchive/search-index-<hash of the URL>``.
+``ARCHIVE_SEARCH_INDEX=off`` disables it; ``auto`` (default) uses it when tantivy imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.orm import Session
+
+from archive.db.ingest_rules import author_key
+from archive.db.text import fold_for_search
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BATCH = 5000  # versions read and added per tantivy commit
+WRITER_HEAP = 128_000_000
+CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
+ANALYZER = "newsarchive_folded"
+_ID_BITS = 28  # sort keys: published seconds << 28 | article id (ids up to 268 million)
+_NULL_KEY = -(2**62)
+_META = "newsarchive-watermark.json"
+_lock = threading.Lock()
+_warned: set[str] = set()
+
+
+@dataclass
+class SearchIndex:
+    """An open tantivy index and its watermark."""
+
+    path: Path
+    index: Any
+    watermark: int
+    documents: int
+
+
+def enabled() -> bool:
+    """``ARCHIVE_SEARCH_INDEX`` is not ``off`` and tantivy imports."""
+    if os.environ.get("ARCHIVE_SEARCH_INDEX", "auto").strip().lower() in ("off", "0", "false", "no"):
+        return False
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def index_dir(engine: Engine) -> Path:
+    """Where the index of ``engine``'s database lives (see the module docstring)."""
+    configured = os.environ.get("ARCHIVE_SEARCH_INDEX_DIR")
+    if configured:
+        return Path(configured)
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).resolve().parent / "search-index"
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return Path.home() / ".cache" / "newsarchive" / f"search-index-{digest}"
+
+
+def _schema() -> Any:
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("article_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("version_id", stored=True)
+    for name in ("title", "summary", "body"):
+        sb.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
+    sb.add_integer_field("site_id", indexed=True)
+    for name in ("language", "section", "author", "page_type"):
+        sb.add_text_field(name, tokenizer_name="raw")
+    sb.add_date_field("published", indexed=True, fast=True)
+    sb.add_integer_field("newest", fast=True)
+    sb.add_integer_field("oldest", fast=True)
+    return sb.build()
+
+
+def analyzer() -> Any:
+    """How text is cut into terms, for documents and query words alike (close to FTS5's unicode61)."""
+    import tantivy
+
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold()).build())
+
+
+def _open(path: Path, create: bool) -> SearchIndex | None:
+    import tantivy
+
+    meta = _read_meta(path)
+    if meta is None and not create:
+        return None
+    if meta is None:
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        meta = {"schema": SCHEMA_VERSION, "watermark": 0, "documents": 0}
+    index = tantivy.Index(_schema(), path=str(path), reuse=True)
+    index.register_tokenizer(ANALYZER, analyzer())
+    return SearchIndex(path, index, int(meta["watermark"]), int(meta["documents"]))
+
+
+def _read_meta(path: Path) -> dict[str, Any] | None:
+    try:
+        meta = json.loads((path / _META).read_text())
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and meta.get("schema") == SCHEMA_VERSION else None
+
+
+def _write_meta(idx: SearchIndex) -> None:
+    tmp = idx.path / (_META + ".tmp")
+    tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "watermark": idx.watermark, "documents": idx.documents}))
+    tmp.replace(idx.path / _META)
+
+
+def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
+    """The index if it is enabled, present and holds every version up to ``latest_version``."""
+    if not enabled():
+        return None
+    path = index_dir(engine)
+    idx = _open(path, create=False)
+    if idx is None:
+        return None
+    if idx.watermark < latest_version:
+        if str(path) not in _warned:
+            _warned.add(str(path))
+            log.warning("search index %s is behind the database (version %d < %d): using SQL search until "
+                        "the next ingest or `newsarchive reindex` catches it up", path, idx.watermark, latest_version)
+        return None
+    idx.index.reload()
+    return idx
+
+
+def latest_version_id(conn: Any) -> int:
+    from archive.db.models import ArticleVersion
+
+    return int(conn.execute(select(func.max(ArticleVersion.id))).scalar() or 0)
+
+
+def catch_up(engine: Engine, *, create: bool = False) -> int:
+    """Index every article whose latest version is above the watermark; returns how many.
+
+    Without ``create`` a missing index is only created while the database is small
+    (``CREATE_LIMIT``): a big one is built by ``newsarchive reindex``, not inside a crawl.
+    Another process holding the writer lock is not an error: it is catching up too.
+    """
+    if not enabled():
+        return 0
+    with _lock:
+        path = index_dir(engine)
+        with engine.connect() as conn:
+            top = latest_version_id(conn)
+            if not create and _read_meta(path) is None and top > CREATE_LIMIT:
+                return 0
+            idx = _open(path, create=True)
+            assert idx is not None
+            if idx.watermark >= top:
+                if not (path / _META).exists():
+                    _write_meta(idx)
+                return 0
+            try:
+                writer = idx.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:  # LockBusy: another writer
+                log.info("search index %s is being written by another process: %s", path, exc)
+                return 0
+            return _index_rows(idx, writer, conn, top)
+
+
+def searchindex_hook(session: Session) -> None:
+    """Catch the index up once ``session`` commits (ingest calls this after writing new versions)."""
+    if not enabled() or session.info.get("searchindex_hook"):
+        return
+    session.info["searchindex_hook"] = True
+    event.listen(session, "after_commit", _after_commit, once=True)
+
+
+def _after_commit(session: Session) -> None:
+    session.info.pop("searchindex_hook", None)
+    try:
+        catch_up(session.get_bind().engine)
+    except Exception as exc:  # noqa: BLE001 - the database committed; the index catches up later
+        log.warning("search index not updated (%s); SQL search answers until it catches up", exc)
+
+
+def rebuild(engine: Engine) -> int:
+    """Build the index again from the database (``reindex``); returns the documents indexed."""
+    if not enabled():
+        return 0
+    drop(engine)
+    return catch_up(engine, create=True)
+
+
+def drop(engine: Engine) -> None:
+    """Delete the index (the database was cleared: every id in it is stale)."""
+    shutil.rmtree(index_dir(engine), ignore_errors=True)
+
+
+def _index_rows(idx: SearchIndex, writer: Any, conn: Any, top: int) -> int:
+    """Add the latest versions above the watermark in batches, one commit each."""
+    done = 0
+    while idx.watermark < top:
+        rows = conn.execute(_ROWS, {"after": idx.watermark, "upto": min(top, idx.watermark + BATCH * 4),
+                                    "n": BATCH}).all()
+        if not rows:
+            idx.watermark = min(top, idx.watermark + BATCH * 4)
+            continue
+        for row in rows:
+            writer.delete_documents_by_term("article_id", row.article_id)
+            writer.add_document(_document(row))
+        writer.commit()
+        done += len(rows)
+        idx.documents += len(rows)  # re-indexed articles count again: an upper bound
+        idx.watermark = rows[-1].version_id if len(rows) == BATCH else min(top, idx.watermark + BATCH * 4)
+        _write_meta(idx)
+    writer.wait_merging_threads()
+    return done
+
+
+_ROWS = text(
+    "SELECT a.id AS article_id, v.id AS version_id, a.site_id, v.title, v.summary, v.body, v.language, "
+    "v.section, v.authors, v.page_type, v.published_at FROM article_versions v "
+    "JOIN articles a ON a.latest_version_id = v.id "
+    "WHERE v.id > :after AND v.id <= :upto ORDER BY v.id LIMIT :n"
+)
+
+
+def _document(row: Any) -> Any:
+    import tantivy
+
+    doc = tantivy.Document(article_id=row.article_id, version_id=row.version_id,
+                           title=fold_for_search(row.title or ""), summary=fold_for_search(row.summary or ""),
+                           body=fold_for_search(row.body or ""), page_type=row.page_type or "",
+                           language=(row.language or "").lower(), section=section_key(row.section or ""))
+    if row.site_id is not None:
+        doc.add_integer("site_id", row.site_id)
+    authors = json.loads(row.authors) if isinstance(row.authors, str) else (row.authors or [])
+    for name in authors:
+        doc.add_text("author", fold_for_search(author_key(name)))
+    when = _utc(row.published_at)
+    if when is not None:
+        doc.add_date("published", when.replace(tzinfo=None))
+        seconds = int(when.timestamp())
+        doc.add_integer("newest", (seconds << _ID_BITS) | row.article_id)
+        doc.add_integer("oldest", (-seconds << _ID_BITS) | row.article_id)
+    else:
+        doc.add_integer("newest", _NULL_KEY + row.article_id)
+        doc.add_integer("oldest", _NULL_KEY + row.article_id)
+    return doc
+
+
+def section_key(value: str) -> str:
+    """A section as the index holds it, and as the filter compares it: folded, lower case."""
+    return fold_for_search(value).casefold()
+
+
+def _utc(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+
