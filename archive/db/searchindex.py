@@ -59,6 +59,7 @@ class SearchIndex:
     index: Any
     watermark: int
     documents: int
+    database: str
 
 
 def enabled() -> bool:
@@ -80,8 +81,7 @@ def index_dir(engine: Engine) -> Path:
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).resolve().parent / "search-index"
-    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
-    return Path.home() / ".cache" / "newsarchive" / f"search-index-{digest}"
+    return Path.home() / ".cache" / "newsarchive" / f"search-index-{database_key(engine)}"
 
 
 def _schema() -> Any:
@@ -109,33 +109,42 @@ def analyzer() -> Any:
             .filter(tantivy.Filter.ascii_fold()).build())
 
 
-def _open(path: Path, create: bool) -> SearchIndex | None:
+def _open(path: Path, create: bool, database: str) -> SearchIndex | None:
     import tantivy
 
-    meta = _read_meta(path)
+    meta = _read_meta(path, database)
     if meta is None and not create:
         return None
     if meta is None:
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
-        meta = {"schema": SCHEMA_VERSION, "watermark": 0, "documents": 0}
+        meta = {"watermark": 0, "documents": 0}
     index = tantivy.Index(_schema(), path=str(path), reuse=True)
     index.register_tokenizer(ANALYZER, analyzer())
-    return SearchIndex(path, index, int(meta["watermark"]), int(meta["documents"]))
+    return SearchIndex(path, index, int(meta["watermark"]), int(meta["documents"]), database)
 
 
-def _read_meta(path: Path) -> dict[str, Any] | None:
+def _read_meta(path: Path, database: str) -> dict[str, Any] | None:
+    """The watermark file, or None when missing, of another schema or of another database."""
     try:
         meta = json.loads((path / _META).read_text())
     except (OSError, ValueError):
         return None
-    return meta if isinstance(meta, dict) and meta.get("schema") == SCHEMA_VERSION else None
+    if not isinstance(meta, dict) or meta.get("schema") != SCHEMA_VERSION or meta.get("database") != database:
+        return None
+    return meta
 
 
 def _write_meta(idx: SearchIndex) -> None:
     tmp = idx.path / (_META + ".tmp")
-    tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "watermark": idx.watermark, "documents": idx.documents}))
+    tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "database": idx.database, "watermark": idx.watermark,
+                               "documents": idx.documents}))
     tmp.replace(idx.path / _META)
+
+
+def database_key(engine: Engine) -> str:
+    """Which database an index belongs to: a hash of its URL without the password."""
+    return hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
 
 
 def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
@@ -143,7 +152,7 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
     if not enabled():
         return None
     path = index_dir(engine)
-    idx = _open(path, create=False)
+    idx = _open(path, False, database_key(engine))
     if idx is None:
         return None
     if idx.watermark < latest_version:
@@ -175,12 +184,13 @@ def catch_up(engine: Engine, *, create: bool = False) -> int:
         path = index_dir(engine)
         with engine.connect() as conn:
             top = latest_version_id(conn)
-            if not create and _read_meta(path) is None and top > CREATE_LIMIT:
+            key = database_key(engine)
+            if not create and _read_meta(path, key) is None and top > CREATE_LIMIT:
                 return 0
-            idx = _open(path, create=True)
+            idx = _open(path, True, key)
             assert idx is not None
             if idx.watermark >= top:
-                if not (path / _META).exists():
+                if _read_meta(path, key) is None:
                     _write_meta(idx)
                 return 0
             try:
