@@ -49,8 +49,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 @pytest.fixture(autouse=True)
 def _search_index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's tantivy index in its tmp_path, not ~/.cache (PostgreSQL's default place)."""
+    """Each test's tantivy index in its tmp_path, updated at each commit (not in the background)."""
+    from archive.db import searchindex
+
     monkeypatch.setenv("ARCHIVE_SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
+    monkeypatch.setattr(searchindex._updater, "poke", searchindex.catch_up)
 
 
 @pytest.fixture(scope="session")

@@ -77,10 +77,10 @@ def test_only_the_latest_version_is_searchable(db: Database, monkeypatch: pytest
 def test_index_behind_the_database_falls_back_to_sql(db: Database, monkeypatch: pytest.MonkeyPatch,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     _ingest(db, [("https://example.com/a", 1, "Herat market prices.", {})])
-    catch_up = searchindex.catch_up
-    monkeypatch.setattr(searchindex, "catch_up", lambda *a, **k: 0)  # a crash between the two commits
+    poke = searchindex._updater.poke
+    monkeypatch.setattr(searchindex._updater, "poke", lambda engine: None)  # a crash between the two commits
     _ingest(db, [("https://example.com/b", 2, "Herat airport reopens.", {})])
-    monkeypatch.setattr(searchindex, "catch_up", catch_up)
+    monkeypatch.setattr(searchindex._updater, "poke", poke)
     with caplog.at_level(logging.WARNING, logger="archive.db.searchindex"):
         assert sorted(_urls(db, "herat")) == ["https://example.com/a", "https://example.com/b"]  # SQL answered
     assert "behind the database" in caplog.text
@@ -142,3 +142,28 @@ def test_dari_spellings_match_through_the_index(db: Database, monkeypatch: pytes
     _no_sql(monkeypatch)
     for query in ("مکتبها", "مکتب\u200cها", "مکتب ها", "می شوند", "کتاب", "language:fa"):
         assert _urls(db, query) == ["https://example.af/d"], query
+
+
+def test_index_lives_in_the_data_dir(db_url: str | None, tmp_path: Path,  # noqa: F811
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ARCHIVE_SEARCH_INDEX_DIR")
+    database = open_database(tmp_path / "data", db_url)
+    try:
+        _ingest(database, [("https://example.com/a", 1, "Paktia rain.", {})])
+        where = searchindex.index_dir(database.engine)
+        assert where.parent == (tmp_path / "data").resolve()
+        assert where.name == ("search-index" if db_url is None else f"search-index-{searchindex.database_key(database.engine)}")
+        assert _watermark(database)["watermark"] == _top(database)
+    finally:
+        database.dispose()
+
+
+def test_background_updater_catches_up_after_commits(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    updater = searchindex._updater  # the real thread (tests/conftest.py makes updates synchronous)
+    monkeypatch.setattr(updater, "poke", type(updater).poke.__get__(updater))
+    for n in range(1, 6):
+        _ingest(db, [(f"https://example.com/{n}", n, f"Story number {n} about Logar.", {})])
+    searchindex.wait_for_updates()
+    assert _watermark(db)["watermark"] == _top(db)
+    _no_sql(monkeypatch)
+    assert len(_urls(db, "logar")) == 5

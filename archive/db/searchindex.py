@@ -13,13 +13,15 @@ replaced by article id: superseded versions are deleted, as SQL search only sees
 commits only repeats work. ``open_for_search`` returns None (SQL search) when the index
 is missing, switched off, or behind the database.
 
-Where it lives: SQLite ``DATA_DIR/search-index/`` (beside ``archive.db``); PostgreSQL
-``ARCHIVE_SEARCH_INDEX_DIR`` or ``~/.cache/newsarchive/search-index-<hash of the URL>``.
+Where it lives: ``ARCHIVE_SEARCH_INDEX_DIR`` if set, else for SQLite ``search-index/`` beside
+the database file, for PostgreSQL ``DATA_DIR/search-index-<hash of the URL>/`` (an engine
+made outside ``open_database``: under ``~/.cache/newsarchive/``).
 ``ARCHIVE_SEARCH_INDEX=off`` disables it; ``auto`` (default) uses it when tantivy imports.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
@@ -27,6 +29,7 @@ import logging
 import os
 import shutil
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ _NULL_KEY = -(2**62)
 _META = "newsarchive-watermark.json"
 _lock = threading.Lock()
 _warned: set[str] = set()
+_data_dirs: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -73,6 +77,11 @@ def enabled() -> bool:
     return True
 
 
+def remember_data_dir(engine: Engine, data_dir: Path) -> None:
+    """Note the DATA_DIR an engine was opened for (``session.open_database``): a PostgreSQL index lives there."""
+    _data_dirs[engine] = Path(data_dir)
+
+
 def index_dir(engine: Engine) -> Path:
     """Where the index of ``engine``'s database lives (see the module docstring)."""
     configured = os.environ.get("ARCHIVE_SEARCH_INDEX_DIR")
@@ -81,7 +90,8 @@ def index_dir(engine: Engine) -> Path:
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).resolve().parent / "search-index"
-    return Path.home() / ".cache" / "newsarchive" / f"search-index-{database_key(engine)}"
+    base = _data_dirs.get(engine, Path.home() / ".cache" / "newsarchive")
+    return base.resolve() / f"search-index-{database_key(engine)}"
 
 
 def _schema() -> Any:
@@ -211,10 +221,57 @@ def searchindex_hook(session: Session) -> None:
 
 def _after_commit(session: Session) -> None:
     session.info.pop("searchindex_hook", None)
-    try:
-        catch_up(session.get_bind().engine)
-    except Exception as exc:  # noqa: BLE001 - the database committed; the index catches up later
-        log.warning("search index not updated (%s); SQL search answers until it catches up", exc)
+    _updater.poke(session.get_bind().engine)
+
+
+class _Updater:
+    """One background thread that runs ``catch_up`` after commits, coalescing them.
+
+    A tantivy commit costs about 200 ms (fsync); the crawl commits one page at a time, so
+    the thread indexes whatever committed meanwhile in one go and the writer never waits.
+    Until it is done, search sees the index behind and answers with SQL. At exit the
+    pending work is finished; after a crash the next catch-up does it.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, Engine] = {}
+        self._wake = threading.Condition()
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def poke(self, engine: Engine) -> None:
+        with self._wake:
+            self._pending[database_key(engine)] = engine
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+                self._thread.start()
+                atexit.register(self.wait)
+            self._wake.notify_all()
+
+    def wait(self) -> None:
+        """Block until every poked database is caught up (tests, benchmarks, process exit)."""
+        with self._wake:
+            self._wake.wait_for(lambda: not self._pending and not self._busy)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: bool(self._pending))
+                engines = list(self._pending.values())
+                self._pending.clear()
+                self._busy = True
+            for engine in engines:
+                try:
+                    catch_up(engine)
+                except Exception as exc:  # noqa: BLE001 - the database committed; a later catch-up retries
+                    log.warning("search index not updated (%s); SQL search answers until it catches up", exc)
+            with self._wake:
+                self._busy = False
+                self._wake.notify_all()
+
+
+_updater = _Updater()
+wait_for_updates = _updater.wait
 
 
 def rebuild(engine: Engine) -> int:
