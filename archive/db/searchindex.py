@@ -52,6 +52,7 @@ _NULL_KEY = -(2**62)
 _META = "newsarchive-watermark.json"
 _lock = threading.Lock()
 _warned: set[str] = set()
+_open_indexes: dict[str, SearchIndex] = {}  # by path: opening an index costs ~7 ms, searching one ~1 ms
 _data_dirs: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
@@ -162,9 +163,18 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
     if not enabled():
         return None
     path = index_dir(engine)
-    idx = _open(path, False, database_key(engine))
-    if idx is None:
+    key = database_key(engine)
+    meta = _read_meta(path, key)
+    if meta is None:
         return None
+    cached = _open_indexes.get(str(path))
+    if cached is None or cached.database != key:
+        cached = _open(path, False, key)
+        if cached is None:
+            return None
+        _open_indexes[str(path)] = cached
+    cached.watermark, cached.documents = int(meta["watermark"]), int(meta["documents"])
+    idx = cached
     if idx.watermark < latest_version:
         if str(path) not in _warned:
             _warned.add(str(path))
@@ -284,7 +294,9 @@ def rebuild(engine: Engine) -> int:
 
 def drop(engine: Engine) -> None:
     """Delete the index (the database was cleared: every id in it is stale)."""
-    shutil.rmtree(index_dir(engine), ignore_errors=True)
+    path = index_dir(engine)
+    _open_indexes.pop(str(path), None)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _index_rows(idx: SearchIndex, writer: Any, conn: Any, top: int) -> int:
