@@ -15,7 +15,9 @@ ingested incrementally through ``Ingestor.ingest_many``, no optimize step):
 * ``sql-*`` with ``ARCHIVE_SEARCH_INDEX=off`` (FTS5 or tsvector, as shipped: BM25 over the
   500 newest matches past 20,000 matches), ``index-*`` through the tantivy index
   (``archive/db/searchindex.py``), which is built by ``searchindex.rebuild`` when missing
-  or with ``--build`` (the build rate is reported) under ``/tmp/newsarchive-bench/index-ENGINE``.
+  or with ``--build`` (the build rate is reported) under ``/tmp/newsarchive-bench/index-ENGINE``;
+  ``index-ids-*``: the index's share alone (the page's article ids, before rows and snippets
+  are read from the database).
 
 Each query runs once after a warm-up pass over all of them (the index is in the page
 cache, as on a server in use); p50/p95 in ms per band. The machine is shared: see the
@@ -105,6 +107,25 @@ def modes(db: Database, queries: list[tuple[str, str]], label: str) -> dict[str,
     return {f"{label}-{name}": timed(queries, fn) for name, fn in runs.items()}
 
 
+def engine_only(db: Database, queries: list[tuple[str, str]]) -> dict[str, object]:
+    """The index's share of ``index-*``: ids of the page from tantivy, no rows, no snippets."""
+    from archive.db.query import parse_query
+    from archive.db.searchindex_query import search_ids
+
+    def run(sort: str, filtered: bool) -> Callable[[int, str], int]:
+        def one(k: int, q: str) -> int:
+            extra = rotating_filter(k) if filtered else {}
+            with db.session() as s:
+                idx = searchindex.open_for_search(db.engine, searchindex.latest_version_id(s.connection()))
+                assert idx is not None, "the search index is missing or behind"
+                return len(search_ids(idx, s, parse_query(q), SearchFilters(limit=20, sort=sort, **extra)))  # type: ignore[arg-type]
+        return one
+
+    runs = {"relevance": run("relevance", False), "relevance-filters": run("relevance", True),
+            "newest": run("newest", False), "newest-filters": run("newest", True)}
+    return {f"index-ids-{name}": timed(queries, fn) for name, fn in runs.items()}
+
+
 def build_index(db: Database) -> dict[str, float]:
     """``searchindex.rebuild`` (what ``reindex --rebuild`` ends with), timed."""
     began = time.perf_counter()
@@ -136,6 +157,7 @@ def main() -> None:
         if args.build or not searchindex.index_dir(db.engine).exists():
             report["index_build"] = build_index(db)
         report.update(modes(db, queries, "index"))
+        report.update(engine_only(db, queries))
     finally:
         db.dispose()
     report["loadavg_after"] = os.getloadavg()[0]
