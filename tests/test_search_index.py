@@ -167,3 +167,13 @@ def test_background_updater_catches_up_after_commits(db: Database, monkeypatch: 
     assert _watermark(db)["watermark"] == _top(db)
     _no_sql(monkeypatch)
     assert len(_urls(db, "logar")) == 5
+
+
+def test_ingest_leaves_a_big_database_without_index_to_reindex(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searchindex, "CREATE_LIMIT", 0)  # as if the database were big
+    _ingest(db, [("https://example.com/a", 1, "Nangarhar harvest.", {})])
+    assert not searchindex.index_dir(db.engine).exists()  # not built inside a crawl
+    assert _urls(db, "nangarhar") == ["https://example.com/a"]  # SQL
+    assert searchindex.catch_up(db.engine, create=True) == 1  # what reindex ends with
+    _no_sql(monkeypatch)
+    assert _urls(db, "nangarhar") == ["https://example.com/a"]
