@@ -177,3 +177,10 @@ def test_ingest_leaves_a_big_database_without_index_to_reindex(db: Database, mon
     assert searchindex.catch_up(db.engine, create=True) == 1  # what reindex ends with
     _no_sql(monkeypatch)
     assert _urls(db, "nangarhar") == ["https://example.com/a"]
+
+
+def test_a_damaged_index_means_sql_search(db: Database) -> None:
+    _ingest(db, [("https://example.com/a", 1, "Zabul election.", {})])
+    (searchindex.index_dir(db.engine) / "meta.json").write_text("not json")  # tantivy's own file
+    searchindex._open_indexes.clear()
+    assert _urls(db, "zabul") == ["https://example.com/a"]

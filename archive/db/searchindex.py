@@ -169,20 +169,30 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
         return None
     cached = _open_indexes.get(str(path))
     if cached is None or cached.database != key:
-        cached = _open(path, False, key)
+        try:
+            cached = _open(path, False, key)
+        except (OSError, ValueError) as exc:  # damaged or unreadable: SQL still answers
+            _warn_once(path, f"search index {path} cannot be opened ({exc}): using SQL search; "
+                             "`newsarchive reindex --rebuild` rebuilds it")
+            return None
         if cached is None:
             return None
         _open_indexes[str(path)] = cached
     cached.watermark, cached.documents = int(meta["watermark"]), int(meta["documents"])
     idx = cached
     if idx.watermark < latest_version:
-        if str(path) not in _warned:
-            _warned.add(str(path))
-            log.warning("search index %s is behind the database (version %d < %d): using SQL search until "
-                        "the next ingest or `newsarchive reindex` catches it up", path, idx.watermark, latest_version)
+        _warn_once(path, f"search index {path} is behind the database (version {idx.watermark} < "
+                         f"{latest_version}): using SQL search until the next ingest or `newsarchive reindex` "
+                         "catches it up")
         return None
     idx.index.reload()
     return idx
+
+
+def _warn_once(path: Path, message: str) -> None:
+    if str(path) not in _warned:
+        _warned.add(str(path))
+        log.warning("%s", message)
 
 
 def latest_version_id(conn: Any) -> int:
