@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from archive.db.query import ParsedQuery, Term
 from archive.db.searchindex import SearchIndex, analyzer, section_key
-from archive.db.text import fold_for_search
 
 _WEIGHTS = (("title", 10.0), ("summary", 3.0), ("body", 1.0))
 _REGEX_META = set("\\.+*?()|[]{}^$#&-~\"<>@")
@@ -126,8 +125,10 @@ class _Compiler:
         """``search._field_condition`` for the index."""
         import tantivy
 
-        value = " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in raw).split())
-        key = " ".join(fold_for_search(value).casefold().split())
+        from archive.db.search import _CONTROL, _fold_key  # the same cleaning and folding as SQL
+
+        value = " ".join(_CONTROL.sub(" ", raw).split())
+        key = _fold_key(value)
         if field == "language":
             lang = value.lower()
             return self._any([tantivy.Query.term_query(self.schema, "language", lang),
