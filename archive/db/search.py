@@ -1,5 +1,9 @@
 """One ``search()`` for both engines: FTS5 on SQLite, tsvector on PostgreSQL.
 
+When the tantivy index (``searchindex.py``) exists and is current, it picks the page's
+article ids instead (``searchindex_query.py``, same semantics) and only the rows are read
+here; SQL answers whenever it is missing, behind or switched off.
+
 The query is parsed by ``query.parse_query``; every user value is a bound parameter,
 and the FTS5 string is built only from quoted phrases. Results are the latest version
 of each matching article; snippets are cut in Python from the stored (unfolded) text.
