@@ -45,7 +45,8 @@ def test_dari_lines_with_zwnj_agree_and_survive_unchanged() -> None:
     assert trim_to_agreement(lines, [lines[0]]) == [lines[0]]
 
 
-def test_the_second_pass_is_skipped_when_both_edges_are_prose() -> None:
-    closing = "The mayor closed the session by thanking the residents who had written to the council, " * 2
-    assert not worth_checking([LEAD, closing.strip()])
+def test_the_second_pass_is_skipped_when_both_edges_are_sentences() -> None:
+    assert not worth_checking([LEAD, BODY[2]])
     assert worth_checking(BODY)
+    assert worth_checking([LEAD, "Sign up for updates"])
+    assert not worth_checking([])

@@ -26,14 +26,16 @@ _MIN_WORDS = 4  # ... or when a line of at least this many words ...
 _SHARED_WORDS = 0.9  # ... has this share of its words in the precision pass
 _MIN_PRECISE_SHARE = 0.5  # precision text under this share of the default text: not trusted
 _HEADING_WORDS = 20
-_PROSE_WORDS = 25  # a last line this long is a closing paragraph, not a promo or a list
 _TERMINAL = ".!?\"”»)…:;"
 
 
 def worth_checking(lines: list[str]) -> bool:
-    """Whether the edges look like boilerplate at all: when the body starts with prose and ends
-    on a long paragraph the precision pass would cut nothing (measured), so it is not run."""
-    return bool(lines) and (_heading_like(lines[0]) or _heading_like(lines[-1]) or len(lines[-1].split()) < _PROSE_WORDS)
+    """Whether an edge of the body looks like boilerplate (a heading-like first or last line).
+
+    When the body starts and ends with sentences the cut rarely helps: on the benchmark sets,
+    skipping the second pass there loses nothing and saves a third of its runs.
+    """
+    return bool(lines) and (_heading_like(lines[0]) or _heading_like(lines[-1]))
 
 
 def trim_to_agreement(lines: list[str], precise: list[str]) -> list[str]:

@@ -70,20 +70,20 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
 def _is_boilerplate(element: HtmlElement) -> bool:
     if element.tag in ("html", "body", "article", "main", "p", "h1", "h2"):
         return False
-    tokens = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if element.get("role") in ("navigation", "complementary", "dialog", "alertdialog", "banner", "contentinfo"):
         return True
     if element.get("aria-hidden") == "true" or "display:none" in (element.get("style") or "").replace(" ", ""):
         # Hidden until a script shows it: menus and modals, but also gallery slides and
         # "read more" halves of the article, which hold real paragraphs.
         return _paragraph_chars(element) < _HIDDEN_PROSE_CHARS
-    return any(_boilerplate_token(token) for token in tokens)
+    return _boilerplate_names(names)
 
 
-@lru_cache(maxsize=4096)
-def _boilerplate_token(token: str) -> bool:
-    """Cached: pages repeat the same few class names thousands of times."""
-    return bool(_BOILERPLATE_TOKEN.match(token))
+@lru_cache(maxsize=8192)
+def _boilerplate_names(names: str) -> bool:
+    """Cached: a page repeats the same few class attributes thousands of times."""
+    return any(_BOILERPLATE_TOKEN.match(token) for token in names.split())
 
 
 def _paragraph_chars(element: HtmlElement) -> int:
