@@ -35,6 +35,7 @@ class EngineSettings:
     recall: bool = False
     tables: bool = True
     fast: bool = False
+    agreement: bool = True  # cut the body's edges to what a precision pass agrees with (``agreement``)
 
 
 def extract_lines(tree: HtmlElement, url: str | None, settings: EngineSettings = EngineSettings()) -> list[str]:
