@@ -38,7 +38,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred, ensureDeferred
 from twisted.python.failure import Failure
 
-from archive.db.ingest import CaptureInfo, IngestResult, Ingestor
+from archive.db.ingest import CaptureInfo, Ingestor, IngestResult
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
 from archive.db.source import Extracted, extract_record, is_html, process_pool
@@ -270,7 +270,7 @@ class ArticlePipeline:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _archive_settings(settings: Any) -> dict[str, Any]:
