@@ -25,8 +25,11 @@ _SCRIPT = """
 import datetime as dt, json, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
+from twisted.internet import asyncioreactor
+asyncioreactor.install()  # the crawl's reactor (TWISTED_REACTOR in scraper/settings.py)
 from twisted.internet import reactor
-from twisted.internet.defer import DeferredList, ensureDeferred, inlineCallbacks
+from twisted.internet.defer import DeferredList, inlineCallbacks
+from scrapy.utils.defer import deferred_from_coro
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from archive.db.models import Capture
@@ -57,10 +60,10 @@ def run():
     for item in items:
         item["location"] = RecordLocation(**item["location"])
         item["fetched_at"] = dt.datetime.fromisoformat(item["fetched_at"])
-    yield DeferredList([ensureDeferred(pipeline.process_item(i)) for i in items], fireOnOneErrback=True)
+    yield DeferredList([deferred_from_coro(pipeline.process_item(i)) for i in items], fireOnOneErrback=True)
     report["pending_after_items"] = pipeline.pending
     (Path({gate!r}) / "open").touch()
-    yield ensureDeferred(pipeline.close_spider())
+    yield deferred_from_coro(pipeline.close_spider())
     report["pending_after_close"] = pipeline.pending
     report["peak"] = pipeline.peak_pending
     report["stats"] = {{k: v for k, v in crawler.stats.get_stats().items() if "newsarchive" in k}}

@@ -33,9 +33,9 @@ from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import reactor
-from twisted.internet.defer import Deferred, ensureDeferred
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from archive.db.ingest import CaptureInfo, Ingestor, IngestResult
@@ -120,7 +120,7 @@ class ArticlePipeline:
             self._room.append(waiter)
             await maybe_deferred_to_future(waiter)
         self._set_pending(self.pending + 1)
-        ensureDeferred(self._ingest(capture)).addBoth(self._done)
+        deferred_from_coro(self._ingest(capture)).addBoth(self._done)
         return item
 
     async def close_spider(self, spider: Any = None) -> None:
