@@ -30,7 +30,6 @@ def main() -> None:
         overrides["ARCHIVE_DB_ENABLED"] = "False"
     summary = run_crawl(CrawlOptions(seeds=[url], data_dir=data_dir, allow_private=True, overrides=overrides))
     stats = summary.stats
-    if "--stats" in sys.argv: print({k: v for k, v in stats.items() if "db" in k or "item" in k or "log_count" in k})
     print(json.dumps({"responses": summary.responses,
                       "seconds": stats.get("elapsed_time_seconds", summary.seconds),
                       "rows": sum(v for k, v in stats.items() if k.startswith("newsarchive/db/")
