@@ -51,6 +51,8 @@ def print_summary(summary: CrawlSummary, data_dir: Path) -> None:
         click.echo(f"  WARC: {data_dir / 'warcs' / name}")
     if summary.log_file is not None:
         click.echo(f"  Log: {summary.log_file}")
+    for line in summary.extraction_warnings:
+        click.echo(line)
 
 
 def _exit_status(summary: CrawlSummary) -> None:

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from archive.config import load_config
-from archive.errors import ConfigError
+from archive.errors import ArchiveError, ConfigError
 from archive.netpolicy import seed_refusal
 from archive.warc.writer import fsync_mode
 from scraper import settings as default_settings
@@ -64,6 +65,7 @@ class CrawlSummary:
     seed_failures: list[str] = field(default_factory=list)
     beyond_max_pages: int = 0  # pages that were in flight when --max-pages was reached
     log_file: Path | None = None
+    extraction_warnings: list[str] = field(default_factory=list)  # "extraction for SITE looks broken: ..."
 
 
 def validate_seed(url: str) -> str:
@@ -196,8 +198,12 @@ def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any])
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
-    process.crawl(crawler, allow_domain=options.allow_domains, resume=options.resume, **spider_args)
+    failures: list[Failure] = []
+    process.crawl(crawler, allow_domain=options.allow_domains, resume=options.resume,
+                  **spider_args).addErrback(failures.append)
     process.start()
+    if failures:  # the crawl could not start, e.g. "database is locked" while opening its row
+        failures[0].raiseException()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = progress_counts(stats)
     spider = crawler.spider
@@ -215,6 +221,25 @@ def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any])
         seed_failures=list(getattr(spider, "seed_failures", [])),
         beyond_max_pages=max(0, int(counts["pages"]) - (options.max_pages or int(counts["pages"]))),
         log_file=options.log_file,
+        extraction_warnings=_extraction_warnings(options, stats.get("newsarchive/db/crawl_id")),
     )
+
+
+def _extraction_warnings(options: CrawlOptions, crawl_id: int | None) -> list[str]:
+    """The "looks broken" lines for this crawl's sites (none when the database was off or is unreadable)."""
+    if crawl_id is None:
+        return []
+    from archive.db.health import crawl_health, summaries
+    from archive.db.session import open_database
+
+    try:
+        db = open_database(options.data_dir, options.db_url, upgrade=False)
+        try:
+            with db.session() as session:
+                return summaries(crawl_health(session, crawl_id))
+        finally:
+            db.dispose()
+    except ArchiveError:
+        return []
 
 

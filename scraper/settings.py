@@ -85,6 +85,7 @@ ARCHIVE_ADDRESS_POLICY_ENABLED = True
 ARCHIVE_DB_ENABLED = True
 ARCHIVE_DB_URL = None  # None: SQLite in ARCHIVE_DATA_DIR (or NEWSARCHIVE_DB)
 ARCHIVE_DB_WORKERS = 0  # 0: one extraction process per core
+ARCHIVE_DB_BACKLOG = 128  # pages handed to extraction and not stored yet; the crawl waits past this
 ARCHIVE_FRONTIER_ENABLED = True  # seen-URL state and resumable frontier in the database
 ARCHIVE_FRONTIER_FLUSH_INTERVAL = 2.0
 ARCHIVE_MAX_PAGES = 0  # set by --max-pages; 0: no limit

@@ -152,7 +152,8 @@ class ClusterSite:
 # -- workers -----------------------------------------------------------------------------
 
 def worker_command(data_dir: Path, frontier: str, prefix: str, urls: list[str], *extra: str) -> list[str]:
-    return [sys.executable, "-m", "scraper.cli", "crawl", *urls, "--data-dir", str(data_dir),
+    # -v: the tests read the worker's log lines ("Joined run", Redis outages) from its stderr
+    return [sys.executable, "-m", "scraper.cli", "crawl", *urls, "-v", "--data-dir", str(data_dir),
             "--frontier", frontier, "-s", f"ARCHIVE_CLUSTER_PREFIX={prefix}", *WORKER_FAST, *extra]
 
 

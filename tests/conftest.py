@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +45,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, where nothing may skip: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _search_index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's tantivy index in its tmp_path, updated at each commit (not in the background)."""
+    from archive.db import searchindex
+
+    monkeypatch.setenv("ARCHIVE_SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
+    monkeypatch.setattr(searchindex._updater, "poke", searchindex.catch_up)
 
 
 @pytest.fixture(scope="session")

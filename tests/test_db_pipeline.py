@@ -120,7 +120,7 @@ def test_crawl_through_the_reactor(tmp_path: Path) -> None:
                 item["fetched_at"] = dt.datetime.fromisoformat(item["fetched_at"])
                 out = yield ensureDeferred(pipeline.process_item(item))
                 assert out is item
-            pipeline.close_spider()
+            yield ensureDeferred(pipeline.close_spider())
             print("stats", sorted((k, v) for k, v in crawler.stats.get_stats().items() if "newsarchive" in k))
 
         def stop(result):

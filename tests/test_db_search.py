@@ -225,6 +225,7 @@ def test_relevance_ranks_every_match(db: Database, monkeypatch: pytest.MonkeyPat
 
 
 def test_window_only_past_the_exact_limit(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARCHIVE_SEARCH_INDEX", "off")  # the SQL window itself (the index ranks every match)
     _old_relevant_corpus(db)
     monkeypatch.setattr("archive.db.search.RANK_WINDOW", 5)
     monkeypatch.setattr("archive.db.search.EXACT_RANK_LIMIT", 10)

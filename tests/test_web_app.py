@@ -178,6 +178,7 @@ def test_sites_dashboard(server: LiveServer) -> None:
     for name in ("Example News", "Example Sport", "Kabul Daily"):
         assert name in page
     assert page.count("<svg") == 3 and "finished: 12 pages, 1 errors" in page
+    assert page.count("article pages)</dt>") == 3 and "median body" in page  # archive.db.health's figures
     sites = {s["host"]: s for s in _json(server, "/api/sites")}  # type: ignore[union-attr]
     assert sites["example.com"]["articles"] == 2 and sites["example.com"]["next_run"]
     assert sum(n for _, n in sites["example.com"]["per_day"]) == 2

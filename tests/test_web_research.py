@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from archive.cli import main
+from archive.db.health import ExtractionHealth
 from archive.db.search import SearchHit
 from archive.errors import ArchiveError, ConfigError, DatabaseError, QueryError
 from archive.research import SearchRequest, SiteHealth, highlight, open_archive, word_diff
-from archive.research._dashboard import _warn
 from archive.web.server import is_loopback
 from tests.test_web_support import BORDER_URL, DARI_BODY, ArchiveDir, archive_dir, db_url  # noqa: F401
 
@@ -95,14 +95,11 @@ def test_word_diff_reads_back_as_either_text() -> None:
     assert ("equal", "مکتب\u200cها ") == (pieces[0].op, pieces[0].text)
 
 
-def test_health_warns_when_a_share_jumps() -> None:
-    steady = SiteHealth("a.example", "A", articles=100, empty_bodies=0.05, recent_articles=10, recent_empty_bodies=0.1)
-    _warn(steady)
-    assert steady.warnings == []
-    broken = SiteHealth("b.example", "B", articles=100, missing_dates=0.1, recent_articles=10, recent_missing_dates=0.6)
-    _warn(broken)
-    assert broken.warnings == ["share of missing dates jumped to 60% in the last 7 days (all time 10%): "
-                               "check extraction for this site"]
+def test_the_dashboard_takes_extraction_health_from_archive_db_health(archive_dir: ArchiveDir) -> None:  # noqa: F811
+    with open_archive(archive_dir.data_dir, archive_dir.db_url) as archive:
+        sites = {s.host: s for s in archive.sites()}
+    assert isinstance(sites["example.com"].extraction, ExtractionHealth)
+    assert sites["example.com"].extraction.latest.pages >= 1 and sites["example.com"].warnings == []
     assert issubclass(QueryError, ArchiveError)
 
 

@@ -301,16 +301,23 @@ def _print_limited(kind: str, messages: list[str], limit: int = 20) -> None:
 @db_option
 @archive_errors
 def stats_command(fmt: str, data_dir: Path, db_url: str | None) -> None:
-    """Counts of sites, captures, articles and versions; languages and top sites."""
+    """Counts of sites, captures, articles and versions; languages, top sites, extraction health.
+
+    A site whose newest crawl extracted much worse than its earlier ones (empty bodies,
+    missing titles or dates, short bodies) is flagged: see docs/crawling.md.
+    """
+    from archive.db.health import site_health
     from archive.db.lookup import database_stats
 
     db = _open(data_dir, db_url)
     try:
         with db.session() as session:
             stats = database_stats(session)
+            health = site_health(session)
     finally:
         db.dispose()
     if fmt == "json":
+        stats["extraction"] = {h.host: h.to_dict() for h in health}
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
     for key, value in stats.items():
@@ -318,3 +325,7 @@ def stats_command(fmt: str, data_dir: Path, db_url: str | None) -> None:
             click.echo(f"{key}: " + (", ".join(f"{k} {v}" for k, v in value.items()) or "-"))
         else:
             click.echo(f"{key}: {value}")
+    broken = [h.summary() for h in health if h.broken]
+    click.echo(f"extraction: newest crawl of {len(health)} sites checked, {len(broken)} look broken")
+    for line in broken:
+        click.echo(line)

@@ -115,14 +115,20 @@ def site_list(include_adhoc: bool, data_dir: Path, db_url: str | None) -> None:
 def site_show(name: str, data_dir: Path, db_url: str | None) -> None:
     """Everything known about one site, as JSON (times in UTC, with their offset).
 
-    ``feeds`` and ``sitemaps`` are the declared ones, then those the crawls discovered.
+    ``feeds`` and ``sitemaps`` are the declared ones, then those the crawls discovered;
+    ``extraction`` is the newest crawl's extraction figures against the site's earlier
+    crawls (a "looks broken" line goes to stderr too).
     """
+    from archive.db.health import site_health
+    from archive.db.ingest import site_host
     from archive.db.sites import get_site, list_sites
     from archive.scheduling import describe_schedule
 
     db = _open(data_dir, db_url)
     site = get_site(db, name)
     s = next(s for s in list_sites(db) if s.site.id == site.id)
+    with db.session() as session:
+        health = site_health(session, site_host(site.url))
     click.echo(json.dumps({
         "name": site.name, "url": site.url,
         "feeds": list(dict.fromkeys([*site.feeds, *s.discovered_feeds])),
@@ -132,7 +138,10 @@ def site_show(name: str, data_dir: Path, db_url: str | None) -> None:
         "last_crawl_started": _iso(s.last_crawl_started), "last_crawl_finished": _iso(s.last_crawl_finished),
         "schedule": describe_schedule(s.schedule),
         "next_run": _iso(s.schedule.next_run) if s.schedule else None,
+        "extraction": health[0].to_dict() if health else None,
     }, indent=2, ensure_ascii=False))
+    for line in (h.summary() for h in health if h.broken):
+        click.echo(line, err=True)
 
 
 @site_group.command("remove")

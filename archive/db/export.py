@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -69,7 +70,8 @@ def export_articles(db: Database, fmt: str, out: Path | IO[Any], query: str = ""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
-    statement = _statement(db.dialect, query, filters or SearchFilters(), page_type)
+    kind = None if page_type == ALL_PAGE_TYPES else page_type  # the search filters' own page-type rule
+    statement = _statement(db.dialect, query, dataclasses.replace(filters or SearchFilters(), page_type=kind))
     try:
         with _target(out) as target, db.engine.connect() as conn:
             if db.dialect == "sqlite":  # one sequential scan: a big page cache only adds memory
@@ -113,7 +115,7 @@ def _write_error(out: Path, exc: OSError) -> ExportError:
     return ExportError(f"cannot write {out}: {os.strerror(code) if code else exc}")
 
 
-def _statement(dialect: str, query: str, filters: SearchFilters, page_type: str):  # noqa: ANN202
+def _statement(dialect: str, query: str, filters: SearchFilters):  # noqa: ANN202
     a, av = Article, ArticleVersion
     first, latest = aliased(Capture), aliased(Capture)
     columns = (
@@ -126,8 +128,6 @@ def _statement(dialect: str, query: str, filters: SearchFilters, page_type: str)
     )
     parsed = parse_query(query) if query.strip() else None
     stmt, _ = matching(dialect, parsed, filters, columns)
-    if page_type != ALL_PAGE_TYPES:
-        stmt = stmt.where(av.page_type == page_type)
     return (
         stmt.outerjoin(first, first.id == av.capture_id)
         .outerjoin(latest, latest.id == func.coalesce(av.last_capture_id, av.capture_id))

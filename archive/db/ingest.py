@@ -31,6 +31,7 @@ from archive.db.ingest_rules import (
     parse_when,
     site_host,
 )
+from archive.db.searchindex import searchindex_hook
 from archive.db.text import url_key
 
 if TYPE_CHECKING:  # only a type: archive.db never imports the extractor (tests/test_layout.py)
@@ -45,6 +46,7 @@ _SITE_BY_HOST = select(Site.id, Site.name).where(Site.host == bindparam("host"))
 _INSERT_SITE = insert(Site).returning(Site.id)
 _AUTHOR_BY_KEY = select(Author.id).where(Author.name_key == bindparam("key"))
 _INSERT_AUTHOR = insert(Author).returning(Author.id)
+_NEW_TEXT = ("new-article", "new-version")
 
 
 class Ingestor:
@@ -81,7 +83,10 @@ class Ingestor:
                 results.append(self._ingest_revisit(capture, article))
             else:
                 pending.append((capture, article))
-        return results + ingest_batch(self, pending)
+        results += ingest_batch(self, pending)
+        if any(r.outcome in _NEW_TEXT for r in results):
+            searchindex_hook(self.session)
+        return results
 
     def _ingest_revisit(self, capture: CaptureInfo, article: Extracted | None) -> IngestResult:
         if self._exec(_CAPTURE_BY_RECORD, rid=capture.location.record_id).first() is not None:

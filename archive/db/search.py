@@ -1,5 +1,9 @@
 """One ``search()`` for both engines: FTS5 on SQLite, tsvector on PostgreSQL.
 
+When the tantivy index (``searchindex.py``) exists and is current, it picks the page's
+article ids instead (``searchindex_query.py``, same semantics) and only the rows are read
+here; SQL answers whenever it is missing, behind or switched off.
+
 The query is parsed by ``query.parse_query``; every user value is a bound parameter,
 and the FTS5 string is built only from quoted phrases. Results are the latest version
 of each matching article; snippets are cut in Python from the stored (unfolded) text.
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +25,12 @@ from sqlalchemy.sql import column, table
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 
+from archive.db import searchindex
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
-from archive.db.text import SEARCH_FOLD, fold_for_search, postgres_fold_sql
+from archive.db.searchindex_query import search_ids
+from archive.db.snippet import _folded_with_index, make_snippet  # noqa: F401 - re-exported (research, tests)
+from archive.db.text import fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
@@ -70,11 +78,12 @@ def search(session: Session, query: str, filters: SearchFilters | None = None) -
     """Articles matching ``query`` (may be empty when filters are given), best first."""
     filters = filters or SearchFilters()
     parsed = parse_query(query) if query.strip() else None
-    dialect = session.get_bind().dialect.name
-    dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
-             and _is_dense(session, dialect, parsed))
-    stmt = _statement(dialect, parsed, filters, dense)
-    rows = session.execute(stmt).all()
+    rows: Sequence[Any] | None = _index_rows(session, parsed, filters)
+    if rows is None:
+        dialect = session.get_bind().dialect.name
+        dense = (filters.sort == "relevance" and parsed is not None and not _has_option_filters(filters)
+                 and _is_dense(session, dialect, parsed))
+        rows = session.execute(_statement(dialect, parsed, filters, dense)).all()
     words = parsed.positive_words if parsed else []
     return [
         SearchHit(
@@ -120,10 +129,31 @@ def _statement(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters,
         ids = ids.with_hint(av, f"INDEXED BY {LISTING_INDEX}", "sqlite")
     page = (ids.add_columns(func.row_number().over(order_by=order).label("pos"))
             .order_by(*order).limit(limit).offset(max(0, filters.offset)).subquery("page"))
+    return _hit_rows().join(page, page.c.id == a.id).order_by(page.c.pos)
+
+
+def _hit_rows():  # noqa: ANN202
+    """SELECT the columns of a ``SearchHit`` from articles, their latest versions and sites."""
+    a, av = Article, ArticleVersion
     columns = (a.id, a.canonical_url, av.title, av.published, av.language, av.section, av.authors,
                av.body, av.summary, Site.host, Site.name.label("site_name"))
-    return (select(*columns).join(page, page.c.id == a.id).join(av, av.id == a.latest_version_id)
-            .outerjoin(Site, Site.id == a.site_id).order_by(page.c.pos))
+    return (select(*columns).select_from(a).join(av, av.id == a.latest_version_id)
+            .outerjoin(Site, Site.id == a.site_id))
+
+
+def _index_rows(session: Session, parsed: ParsedQuery | None, filters: SearchFilters) -> list[Any] | None:
+    """The page's rows through the tantivy index, or None when SQL must answer (see searchindex.py)."""
+    if not searchindex.enabled():
+        return None
+    engine = session.get_bind().engine
+    idx = searchindex.open_for_search(engine, searchindex.latest_version_id(session.connection()))
+    if idx is None:
+        return None
+    ids = search_ids(idx, session, parsed, filters)
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.execute(_hit_rows().where(Article.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],
@@ -317,41 +347,6 @@ def _like_contains(value: str) -> str:
 
 def _like_prefix(value: str) -> str:
     return f"{_escape_like(value)}-%"
-
-
-_FOLD_TABLE = str.maketrans(SEARCH_FOLD)
-_SPACE = re.compile(r"\s+")
-
-
-def make_snippet(body: str, words: list[str], width: int = 200) -> str:
-    """About ``width`` characters of ``body`` around the first query word, in the stored spelling."""
-    text = _SPACE.sub(" ", body).strip()
-    if not text:
-        return ""
-    folded, index = _folded_with_index(text)
-    hit = min((p for w in words if (p := folded.find(w)) >= 0), default=-1)
-    if hit < 0:
-        return text if len(text) <= width else text[:width].rstrip() + "…"
-    start = max(0, index[hit] - width // 3)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < index[hit] else start
-    end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-
-
-def _folded_with_index(text: str) -> tuple[str, list[int] | range]:
-    """``text`` folded and lower-cased, with the original position of every folded character."""
-    folded = text.translate(_FOLD_TABLE).casefold()
-    if len(folded) == len(text) and folded == text.casefold():  # nothing folded away: same positions
-        return folded, range(len(text))
-    chars: list[str] = []
-    index: list[int] = []
-    for pos, char in enumerate(text):
-        for out in char.translate(_FOLD_TABLE).casefold():
-            chars.append(out)
-            index.append(pos)
-    return "".join(chars), index
 
 
 def _is_dense(session: Session, dialect: str, parsed: ParsedQuery) -> bool:

@@ -130,6 +130,7 @@ def open_database(data_dir: Path, url: str | None = None, *, upgrade: bool = Tru
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseError(f"cannot open database {_safe_url(full_url)}: {_one_line(exc)}") from exc
+    _remember_data_dir(engine, data_dir)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
@@ -168,7 +169,14 @@ def open_archive(data_dir: Path, url: str | None = None) -> Database:
         raise missing
     if parsed is not None and parsed.get_backend_name() != "sqlite":
         _upgrade_if_behind(full_url)
+    _remember_data_dir(engine, data_dir)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _remember_data_dir(engine: Engine, data_dir: Path) -> None:
+    from archive.db.searchindex import remember_data_dir  # where a PostgreSQL search index lives
+
+    remember_data_dir(engine, data_dir)
 
 
 def _postgresql_read_only(dbapi_conn: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +19,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
 from archive.extract import cleanup, deep
+from archive.extract.agreement import trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
@@ -71,7 +72,7 @@ def extract_article(
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
-    lines = [joiners.restore(line) for line in extract_lines(content, url, options.engine)]
+    lines = [joiners.restore(line) for line in _body_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
@@ -80,6 +81,14 @@ def extract_article(
     captioned = sum(1 for image in images if image[1])
     article.page_type = classify_page(tree, page, article.body, url, article.title, signals, captioned)
     return article
+
+
+def _body_lines(tree: HtmlElement, url: str, engine: EngineSettings) -> list[str]:
+    """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``)."""
+    lines = extract_lines(tree, url, engine)
+    if not engine.agreement or engine.precision or not worth_checking(lines):
+        return lines
+    return trim_to_agreement(lines, extract_lines(tree, url, replace(engine, precision=True, recall=False, fast=True)))
 
 
 def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, options: ExtractOptions) -> str:

@@ -63,7 +63,7 @@ _WORD = re.compile(r"\w+")
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code for ``text``, or ``None`` when there is too little to tell."""
     sample = text[:_SAMPLE_CHARS]
-    scripts = Counter(_script(char) for char in sample[:_SCRIPT_SAMPLE_CHARS] if char.isalpha())
+    scripts = Counter(map(_script, filter(str.isalpha, sample[:_SCRIPT_SAMPLE_CHARS])))  # iterated in C
     scripts.pop(None, None)
     if sum(scripts.values()) < 20:
         return None
@@ -91,10 +91,8 @@ def direction_of(language: str | None, text: str) -> str:
     """``rtl`` for right-to-left languages, or text that is mostly right-to-left letters."""
     if language in RTL_LANGUAGES:
         return "rtl"
-    sample = text[:_SAMPLE_CHARS]
-    rtl = sum(1 for char in sample if unicodedata.bidirectional(char) in ("R", "AL"))
-    ltr = sum(1 for char in sample if unicodedata.bidirectional(char) == "L")
-    return "rtl" if rtl > ltr else "ltr"
+    classes = Counter(map(unicodedata.bidirectional, text[:_SAMPLE_CHARS]))  # one pass, counted in C
+    return "rtl" if classes["R"] + classes["AL"] > classes["L"] else "ltr"
 
 
 def _code(tag: str | None) -> str | None:
@@ -134,7 +132,7 @@ def _arabic_script_language(sample: str) -> str:
 
 
 def _by_stopwords(sample: str, script: str) -> str | None:
-    words = Counter(word.lower() for word in _WORD.findall(sample[:5000]))
+    words = Counter(_WORD.findall(sample[:5000].lower()))
     candidates = ("ru", "uk") if script == "CYRILLIC" else tuple(k for k in _STOPWORDS if k not in ("ru", "uk"))
     scores = {lang: sum(words[w] for w in _STOPWORD_SETS[lang]) for lang in candidates}
     if script == "CYRILLIC":

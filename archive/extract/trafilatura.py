@@ -35,6 +35,9 @@ class EngineSettings:
     recall: bool = False
     tables: bool = True
     fast: bool = False
+    # Cut the body's edges to what a precision pass agrees with (``agreement``). Off by default:
+    # +0.002 F1 on both sets for ~12% more CPU and more pages worse than plain trafilatura.
+    agreement: bool = False
 
 
 def extract_lines(tree: HtmlElement, url: str | None, settings: EngineSettings = EngineSettings()) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 
 from archive.contenttype import is_html
+from archive.db import searchindex
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.session import Database
@@ -77,6 +78,7 @@ def reindex(
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
     rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (ingest/frontier_rebuild.py)
+    searchindex.catch_up(db.engine, create=True)  # ingest kept it in step; this builds a missing one
     return stats
 
 
@@ -158,10 +160,11 @@ def clear_derived(db: Database) -> None:
     with db.session() as session:
         for model in (Image, ArticleVersionAuthor, ArticleVersion, Article, Capture, Author, Site):
             session.execute(delete(model))
+    searchindex.drop(db.engine)  # its ids name deleted rows (and may be reused)
 
 
 def rebuild_search_index(db: Database) -> None:
-    """Re-fill the SQLite FTS5 table (PostgreSQL's generated columns never drift)."""
+    """Re-fill the SQLite FTS5 table (PostgreSQL's generated columns never drift; ``clear_derived`` dropped tantivy's)."""
     if db.dialect != "sqlite":
         return
     with db.session() as session:

@@ -38,7 +38,7 @@ class FrontierScheduler(Scheduler):
         return self
 
     def start_due(self) -> None:
-        for crawl in due_crawls(self.db, alive=lambda pid: True):  # pids are on other machines
+        for crawl in due_crawls(self.db, self.data_dir, alive=lambda pid: True):  # pids: other machines
             run = run_name(crawl.site, [])
             if not self.server.set(self.keys.run_lock(run), self.me, nx=True):
                 logger.info("%s: a run is already active in the frontier, not enqueued again", crawl.site)

@@ -38,6 +38,11 @@ def human_bytes(size: float) -> str:
     return f"{size:.1f} GB"
 
 
+def _backlog(pages: int | None) -> str:
+    """Pages captured but not yet extracted and stored (scraper/pipelines/articles.py)."""
+    return f", {pages} waiting for extraction" if pages else ""
+
+
 class CrawlProgress:
     def __init__(self, crawler: Crawler, interval: float, rich: bool) -> None:
         self.crawler = crawler
@@ -68,6 +73,7 @@ class CrawlProgress:
             f"{counts['pages']:.0f} pages ({counts['responses']:.0f} responses), "
             f"{human_bytes(counts['bytes'])}, {counts['errors']:.0f} errors, "
             f"{counts['responses'] / elapsed:.1f} responses/s"
+            f"{_backlog(self.crawler.stats.get_value('newsarchive/db/backlog'))}"
         )
 
     def spider_opened(self, spider: Spider) -> None:

@@ -3,30 +3,43 @@
 For each captured HTML page the spider yields an item holding the page's
 ``RecordLocation``. This pipeline reads the record back from the WARC and extracts it
 in a process pool (``ARCHIVE_DB_WORKERS``, default one per core), then stores it from a
-single writer thread. The reactor only waits on Deferreds: it never extracts or writes.
+single writer thread. The reactor never extracts or writes.
+
+The crawl does not wait for a page's row: ``process_item`` hands the page over and
+returns, so fetching goes on while extraction catches up. Only when
+``ARCHIVE_DB_BACKLOG`` pages are queued does it wait for one to finish (bounded memory;
+Scrapy's scraper slot then holds back new downloads). ``close_spider`` waits for the
+backlog to drain, so ``crawl`` exits with every row stored. A worker process that dies
+breaks the pool; the pool is started again and the pages it held are extracted again
+(``_ATTEMPTS`` times, then left to the start-up catch-up of ``archive.catchup``).
 
 Settings: ``ARCHIVE_DB_ENABLED`` (default True), ``ARCHIVE_DB_URL`` (default SQLite in
-``ARCHIVE_DATA_DIR``), ``ARCHIVE_DB_WORKERS``. Counts go to ``crawler.stats`` under
-``newsarchive/db/...`` and to the crawl's row in the ``crawls`` table.
+``ARCHIVE_DATA_DIR``), ``ARCHIVE_DB_WORKERS``, ``ARCHIVE_DB_BACKLOG``. Counts go to
+``crawler.stats`` under ``newsarchive/db/...`` (``newsarchive/db/backlog`` is the queue
+now, shown in the progress line) and to the crawl's row in the ``crawls`` table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from archive.contenttype import is_html
-from archive.db.ingest import CaptureInfo, IngestResult, Ingestor
+from archive.db.ingest import CaptureInfo, Ingestor, IngestResult
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
 from archive.errors import ArchiveError
@@ -35,6 +48,9 @@ from archive.warc.location import RecordLocation
 from scraper.durability import DurabilityGate, require_capture
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+_ATTEMPTS = 3  # extractions of one page before it is left to the next start-up catch-up
+DEFAULT_BACKLOG = 128  # pages handed over but not stored yet; at 0.2 s group commit, >= 640 pages/s
 _COUNTED = ("new-article", "new-version", "unchanged", "revisit", "not-article", "duplicate", "error")
 
 
@@ -42,12 +58,20 @@ class ArticlePipeline:
     """Extract each captured page in worker processes and store it in the article database."""
 
     def __init__(self, data_dir: Path, db_url: str | None, workers: int, gate: DurabilityGate,
-                 crawler: Crawler | None = None) -> None:
+                 crawler: Crawler | None = None, backlog: int = DEFAULT_BACKLOG) -> None:
         self.data_dir = data_dir
         self.gate = gate
         self.db_url = db_url
         self.workers = workers
         self.crawler = crawler
+        self.backlog = max(1, backlog)
+        self.extract: Callable[[str, int, int, str], Extracted] = extract_record  # picklable, module level
+        self.pending = 0  # pages handed over and not stored yet
+        self.peak_pending = 0
+        self._room: list[Deferred[None]] = []  # process_item calls waiting for the backlog to shrink
+        self._drained: list[Deferred[None]] = []
+        self._pool_lock = threading.Lock()
+        self.restarts = 0  # extraction pools replaced after a worker died
         self.db: Database | None = None
         self.crawl_id: int | None = None
         self.counts = dict.fromkeys(_COUNTED, 0)
@@ -66,6 +90,7 @@ class ArticlePipeline:
             workers=settings.getint("ARCHIVE_DB_WORKERS", 0) or os.cpu_count() or 1,
             gate=gate,
             crawler=crawler,
+            backlog=settings.getint("ARCHIVE_DB_BACKLOG", DEFAULT_BACKLOG),
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -81,41 +106,36 @@ class ArticlePipeline:
             session.add(crawl)
             session.flush()
             self.crawl_id = crawl.id
+        if self.crawler and self.crawler.stats:  # the crawl summary judges this crawl's extraction
+            self.crawler.stats.set_value("newsarchive/db/crawl_id", self.crawl_id)
         self._extractors = process_pool(self.workers)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-db")
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Hand the page to extraction and return; wait only while the backlog is full."""
         location = item.get("location") if isinstance(item, dict) else None
         if not isinstance(location, RecordLocation) or not is_html(item.get("mime_type")):
             return item
-        assert self._extractors is not None and self._writer is not None
-        path = self.data_dir / "warcs" / location.file
         url = item.get("url") or item.get("target_uri") or ""
         capture = CaptureInfo(
             url=url, fetched_at=item.get("fetched_at") or _now(), location=location, status=item.get("status"),
             mime_type=(item.get("mime_type") or "").split(";")[0].strip() or None, crawl_id=self.crawl_id,
             revisit_of=item.get("revisit_of"),
         )
-        if capture.revisit_of:  # same payload as an earlier capture: nothing new to extract
-            extracted = Extracted()
-        else:
-            extracted = await self._wait(self._extractors.submit(extract_record, str(path), location.offset,
-                                                                  location.length, url))
-        try:
-            result = await self._wait(self._writer.submit(self._store, capture, extracted))
-        except ArchiveError as exc:
-            self._count("error")
-            if self.crawler and self.crawler.spider:
-                self.crawler.spider.logger.error("article database: %s", exc)
-            return item
-        self._count(result.outcome)
-        if extracted.error:
-            self._count("error")
-            if self.crawler and self.crawler.spider:
-                self.crawler.spider.logger.warning("article database: no article from %s", extracted.error)
+        while self.pending >= self.backlog:
+            waiter: Deferred[None] = Deferred()
+            self._room.append(waiter)
+            await maybe_deferred_to_future(waiter)
+        self._set_pending(self.pending + 1)
+        deferred_from_coro(self._ingest(capture)).addBoth(self._done)
         return item
 
-    def close_spider(self, spider: Any = None) -> None:
+    async def close_spider(self, spider: Any = None) -> None:
+        """Wait for the backlog to drain (the crawl may finish first), then close the crawl row."""
+        while self.pending:
+            waiter: Deferred[None] = Deferred()
+            self._drained.append(waiter)
+            await maybe_deferred_to_future(waiter)
         if self._extractors is not None:
             self._extractors.shutdown(wait=True, cancel_futures=True)
         if self._writer is not None:
@@ -135,6 +155,94 @@ class ArticlePipeline:
                 crawl.unchanged = self.counts["unchanged"] + self.counts["revisit"]
                 crawl.errors = self.counts["error"]
         self.db.dispose()
+
+    async def _ingest(self, capture: CaptureInfo) -> None:
+        """Extract (in a worker) then store (in the writer thread) one page.
+
+        Extraction starts now, in parallel with the others; the writer thread takes pages
+        in the order they were handed over, so two captures of one URL are stored in
+        crawl order whichever finishes extracting first.
+        """
+        assert self._writer is not None
+        future = None if capture.revisit_of else self._submit(capture)
+        try:
+            result, extracted = await self._wait(self._writer.submit(self._extract_and_store, capture, future))
+        except ArchiveError as exc:
+            self._count("error")
+            logger.error("article database: %s", exc)
+            return
+        if result is None:
+            self._count("error")
+            logger.error("article database: extraction of %s failed %d times; the next crawl's start-up "
+                         "catch-up stores it", capture.url, _ATTEMPTS)
+            return
+        self._count(result.outcome)
+        if extracted.error:
+            self._count("error")
+            logger.warning("article database: no article from %s", extracted.error)
+
+    def _submit(self, capture: CaptureInfo) -> Future[Extracted] | None:
+        """Start the page's extraction; None when the pool is broken (the writer retries)."""
+        location = capture.location
+        path = str(self.data_dir / "warcs" / location.file)
+        with self._pool_lock:
+            pool = self._extractors
+            assert pool is not None
+            try:
+                return pool.submit(self.extract, path, location.offset, location.length, capture.url)
+            except BrokenProcessPool:
+                return None
+
+    def _extract_and_store(self, capture: CaptureInfo,
+                           future: Future[Extracted] | None) -> tuple[IngestResult | None, Extracted]:
+        """Runs in the writer thread: the page's extraction (a dead worker's pool is replaced
+        and the page tried again), then its row."""
+        extracted: Extracted | None = Extracted() if capture.revisit_of else None
+        for _ in range(_ATTEMPTS if extracted is None else 0):
+            future = future or self._submit(capture)
+            try:
+                extracted = future.result() if future is not None else None
+            except BrokenProcessPool:
+                extracted = None
+            if extracted is not None:
+                break
+            self._replace_pool()
+            future = None
+        if extracted is None:
+            return None, Extracted(error="extraction failed")
+        return self._store(capture, extracted), extracted
+
+    def _replace_pool(self) -> None:
+        """Start a new pool when the current one is broken (every page it held comes here)."""
+        with self._pool_lock:
+            broken = self._extractors
+            if broken is None or not getattr(broken, "_broken", False):
+                return
+            logger.warning("article database: an extraction worker died; starting the workers again")
+            self.restarts += 1
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._extractors = process_pool(self.workers)
+
+    def _done(self, result: Any) -> None:
+        """One page left the backlog: let a waiting ``process_item`` (or ``close_spider``) go on."""
+        if isinstance(result, Failure):
+            logger.error("article database: %s", result.getErrorMessage())
+        if self.crawler and self.crawler.stats and self.restarts:
+            self.crawler.stats.set_value("newsarchive/db/worker-restart", self.restarts)
+        self._set_pending(self.pending - 1)
+        if self._room:
+            self._room.pop(0).callback(None)
+        if not self.pending:
+            drained, self._drained = self._drained, []
+            for waiter in drained:
+                waiter.callback(None)
+
+    def _set_pending(self, value: int) -> None:
+        self.pending = value
+        self.peak_pending = max(self.peak_pending, value)
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.set_value("newsarchive/db/backlog", value)
+            self.crawler.stats.max_value("newsarchive/db/backlog_max", value)
 
     def _store(self, capture: CaptureInfo, extracted: Extracted) -> IngestResult:
         """Runs in the writer thread: one short transaction per page.
@@ -167,7 +275,7 @@ class ArticlePipeline:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _archive_settings(settings: Any) -> dict[str, Any]:

@@ -50,12 +50,9 @@ from scraper.spiders.robots_sitemaps import RobotsSitemaps
 
 logger = logging.getLogger(__name__)
 
-# Page requisites in one XPath query (images, stylesheets, icons, scripts, posters).
-_REQUISITES = (
-    "//img/@src | //script/@src | //video/@poster"
-    " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href"
-    " | //link[contains(concat(' ', normalize-space(@rel), ' '), ' icon ')]/@href"
-)
+# Page requisites: images, scripts, video posters, stylesheets and icons.
+_REQUISITE_TAGS = ("img", "script", "video", "link")
+_REQUISITE_RELS = frozenset({"stylesheet", "icon"})
 
 
 def _as_list(value: Any) -> list[str]:
@@ -74,6 +71,22 @@ def _warc_time(value: str | None) -> datetime:
 
 def _is_html(response: Response) -> bool:
     return is_html(response.headers.get(b"Content-Type"))
+
+
+def _requisite_urls(response: TextResponse) -> Iterator[str]:
+    """The requisites' raw URLs, in document order. One walk over the parse tree the link
+    extractor already built: ~80x cheaper than the equivalent XPath with ``normalize-space``."""
+    for element in response.selector.root.iter(*_REQUISITE_TAGS):
+        tag = element.tag
+        if tag == "video":
+            value = element.get("poster")
+        elif tag == "link":
+            rel = (element.get("rel") or "").lower().split()
+            value = element.get("href") if _REQUISITE_RELS.intersection(rel) else None
+        else:
+            value = element.get("src")
+        if value is not None:
+            yield value
 
 
 def _parse_view(response: TextResponse, limit: int) -> TextResponse:
@@ -106,6 +119,11 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         self.state: CrawlState | None = None
         self.seeds_only = False
         self._pending_records: dict[str, tuple[Request, Response]] = {}
+        # Raw link URLs already decided on: a page links ~80 URLs, ~98% seen before, and
+        # canonicalising, trap- and scope-checking them again cost more than fetching.
+        # Values: (depth of the page that listed it, requested?); an incremental crawl counts
+        # requested ones as new links.
+        self._seen_links: dict[str, tuple[int, bool]] = {}
         self._flusher: task.LoopingCall | None = None
 
     @classmethod
@@ -213,10 +231,16 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
             return
         response = _parse_view(response, self.settings.getint("ARCHIVE_MAX_PARSE_SIZE", 0))
         new_links = 0
+        depth = response.meta.get("depth", 0)
         for link in self.link_extractor.extract_links(response):
+            followed = self._seen_link(link.url, depth)
+            if followed is not None:  # decided on earlier in this crawl; the dupefilter drops a repeat
+                new_links += followed
+                continue
             if self.state and self.state.in_scope(link.url):
                 request = self._follow(link.url, "page")
                 if request is not None:
+                    self._seen_links[link.url] = (depth, True)
                     new_links += 1
                     yield request
             elif link.url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
@@ -301,9 +325,21 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         self._record(response)
         return iter(())  # archived by the capture middleware; nothing to follow
 
+    def _seen_link(self, url: str, depth: int) -> bool | None:
+        """Whether ``url`` was requested when last decided on, or None (decide now; noted as
+        not requested). A link seen first too deep for ``DEPTH_LIMIT`` is decided again
+        when a shallower page lists it, as DepthMiddleware would then let it through."""
+        seen = self._seen_links.get(url)
+        if seen is not None and seen[0] <= depth:
+            return seen[1]
+        self._seen_links[url] = (depth, False)
+        return None
+
     def _requisites(self, response: TextResponse) -> Iterator[Request]:
-        for src in response.xpath(_REQUISITES).getall():
+        for src in _requisite_urls(response):
             url = response.urljoin(src.strip())
+            if self._seen_link(url, response.meta.get("depth", 0)) is not None:
+                continue
             if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
                 request = self._follow(url, "requisite")
                 if request is not None:

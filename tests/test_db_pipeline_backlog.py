@@ -1,0 +1,140 @@
+"""scraper/pipelines/articles.py concurrency: the crawl hands pages over without waiting.
+
+Each test runs the pipeline under a real Twisted reactor in a subprocess, with
+extraction stand-ins from ``tests/pipeline_support.py``; no test measures time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive.db.models import Capture
+from archive.db.session import open_database
+from tests.test_db_pipeline import _items
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_SCRIPT = """
+import datetime as dt, json, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from twisted.internet import asyncioreactor
+asyncioreactor.install()  # the crawl's reactor (TWISTED_REACTOR in scraper/settings.py)
+from twisted.internet import reactor
+from twisted.internet.defer import DeferredList, inlineCallbacks
+from scrapy.utils.defer import deferred_from_coro
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+from archive.db.models import Capture
+from archive.warc.location import RecordLocation
+from scraper.pipelines.articles import ArticlePipeline
+from scraper.durability import CAPTURE_MIDDLEWARE, DurabilityGate
+import tests.pipeline_support as support
+
+items = {items!r}
+crawler = get_crawler(Spider, settings_dict={{"ARCHIVE_DATA_DIR": {data!r}, "ARCHIVE_DB_WORKERS": 2,
+                                             "ARCHIVE_DB_BACKLOG": {backlog}, "ARCHIVE_WARC_ENABLED": True,
+                                             "DOWNLOADER_MIDDLEWARES": {{CAPTURE_MIDDLEWARE: 950}}}})
+crawler.spider = Spider(name="news", start_urls=["https://news.example.com/"])
+pipeline = ArticlePipeline.from_crawler(crawler)
+pipeline.extract = getattr(support, {extract!r})
+report = {{"waited": [], "rows_when_waited": []}}
+
+def wait_durable(location):
+    # a row must not exist before its record is durable: count rows for this record now
+    with pipeline.db.session() as s:
+        rows = s.query(Capture).filter_by(warc_offset=location.offset).count()
+    report["waited"].append(location.offset)
+    report["rows_when_waited"].append(rows)
+
+DurabilityGate.of(crawler).provide(wait_durable)
+
+@inlineCallbacks
+def run():
+    pipeline.open_spider()
+    for item in items:
+        item["location"] = RecordLocation(**item["location"])
+        item["fetched_at"] = dt.datetime.fromisoformat(item["fetched_at"])
+    yield DeferredList([deferred_from_coro(pipeline.process_item(i)) for i in items], fireOnOneErrback=True)
+    report["pending_after_items"] = pipeline.pending
+    (Path({gate!r}) / "open").touch()
+    yield deferred_from_coro(pipeline.close_spider())
+    report["pending_after_close"] = pipeline.pending
+    report["peak"] = pipeline.peak_pending
+    report["stats"] = {{k: v for k, v in crawler.stats.get_stats().items() if "newsarchive" in k}}
+    print("REPORT", json.dumps(report))
+
+def stop(result):
+    reactor.stop()
+    return result
+run().addBoth(stop).addErrback(lambda f: (f.printTraceback(), sys.exit(1)))
+reactor.run()
+"""
+
+
+def _run(tmp_path: Path, extract: str, backlog: int, copies: int = 1, *,
+         gate_open: bool = False) -> tuple[dict, list[dict]]:
+    items = _items(tmp_path)
+    plain = [{**i, "url": f"{i['url']}?copy={n}", "location": i["location"].__dict__,
+              "fetched_at": i["fetched_at"].isoformat()} for n in range(copies) for i in items]
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    if gate_open:  # else the gate opens once every process_item has returned
+        (gate / "open").touch()
+    script = _SCRIPT.format(root=str(ROOT), items=plain, data=str(tmp_path), backlog=backlog, extract=extract,
+                            gate=str(gate))
+    env = {**os.environ, "NEWSARCHIVE_TEST_GATE": str(gate), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                          timeout=180, cwd=ROOT, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("REPORT "))
+    return json.loads(line.removeprefix("REPORT ")), plain
+
+
+def _stored_urls(data_dir: Path) -> list[str]:
+    db = open_database(data_dir)
+    try:
+        with db.session() as s:
+            return sorted(c.url for c in s.scalars(select(Capture)))
+    finally:
+        db.dispose()
+
+
+def test_the_crawl_finishes_before_extraction_and_close_waits_for_every_row(tmp_path: Path) -> None:
+    """Every process_item returned while no page could be extracted; close_spider stored them all."""
+    report, items = _run(tmp_path, "gated_extract", backlog=10)
+    assert report["pending_after_items"] == len(items) == 3
+    assert report["pending_after_close"] == 0
+    assert _stored_urls(tmp_path) == sorted(i["url"] for i in items)
+
+
+def test_backlog_bound_is_respected(tmp_path: Path) -> None:
+    """Six pages offered at once with a backlog of 2: never more than 2 in flight, all stored."""
+    report, _ = _run(tmp_path, "gated_extract", backlog=2, copies=2, gate_open=True)
+    assert report["peak"] == 2 and report["stats"]["newsarchive/db/backlog_max"] == 2
+    assert report["stats"]["newsarchive/db/backlog"] == 0
+    # the second copy of each record is a duplicate of the first: stored once, counted once more
+    assert len(_stored_urls(tmp_path)) == 3
+    assert report["stats"]["newsarchive/db/duplicate"] == 3
+
+
+def test_a_killed_extraction_worker_is_replaced_and_its_pages_stored(tmp_path: Path) -> None:
+    report, items = _run(tmp_path, "dying_extract", backlog=10)
+    assert (tmp_path / "gate" / "died").exists()
+    assert report["stats"]["newsarchive/db/worker-restart"] >= 1
+    assert "newsarchive/db/error" not in report["stats"]
+    assert _stored_urls(tmp_path) == sorted(i["url"] for i in items)
+
+
+def test_every_row_waits_for_its_record_to_be_durable(tmp_path: Path) -> None:
+    """The writer asks the WARC writer for durability of each record before its row exists."""
+    report, items = _run(tmp_path, "gated_extract", backlog=10)
+    assert sorted(report["waited"]) == sorted(i["location"]["offset"] for i in items)
+    assert report["rows_when_waited"] == [0] * len(items)

@@ -1,0 +1,20 @@
+"""The search tests again, once with SQL full-text search and once through the tantivy index.
+
+The imported tests run with ``ARCHIVE_SEARCH_INDEX`` off (FTS5 / tsvector) and on (tantivy,
+fed by ingest); both must give the answers the tests expect, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_db_search import *  # noqa: F403 - the same tests, parametrized by engine
+from tests.test_search_cli import *  # noqa: F403
+
+
+@pytest.fixture(autouse=True, params=["sql", "tantivy"])
+def search_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "tantivy":
+        pytest.importorskip("tantivy")
+    monkeypatch.setenv("ARCHIVE_SEARCH_INDEX", "off" if request.param == "sql" else "auto")
+    return request.param

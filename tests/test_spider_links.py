@@ -1,0 +1,27 @@
+"""scraper/spiders/news.py per-link hot path: each distinct link is decided on once."""
+
+from __future__ import annotations
+
+from scrapy.http import HtmlResponse
+
+from scraper.spiders.news import NewsSpider, _requisite_urls
+
+PAGE = b"""<html><head><link rel="Stylesheet" href="/s.css"><link rel="alternate" href="/feed.xml">
+<link rel="shortcut icon" href="/fav.ico"><script src="/app.js"></script><script>inline()</script></head>
+<body><img src="/a.png"><video poster="/p.jpg"></video><img alt="no source"></body></html>"""
+
+
+def test_requisites_are_found_in_document_order() -> None:
+    response = HtmlResponse("https://news.example.com/", body=PAGE, encoding="utf-8")
+    assert list(_requisite_urls(response)) == ["/s.css", "/fav.ico", "/app.js", "/a.png", "/p.jpg"]
+
+
+def test_a_link_is_decided_once_unless_a_shallower_page_lists_it() -> None:
+    spider = NewsSpider(url="https://news.example.com/")
+    assert spider._seen_link("https://news.example.com/a", 3) is None  # decide now
+    spider._seen_links["https://news.example.com/a"] = (3, True)  # it was requested
+    assert spider._seen_link("https://news.example.com/a", 3) is True
+    assert spider._seen_link("https://news.example.com/a", 5) is True
+    # seen first too deep for DEPTH_LIMIT: a shallower page decides again
+    assert spider._seen_link("https://news.example.com/a", 1) is None
+    assert spider._seen_link("https://news.example.com/a", 2) is False
