@@ -16,9 +16,9 @@ import logging
 import os
 from pathlib import Path
 
+from archive.db.session import Database, database_url, open_database
 from archive.ingest.reindex import ReindexStats, reindex
 from archive.warc.files import warc_files
-from archive.db.session import Database, database_url, open_database
 
 logger = logging.getLogger(__name__)
 

@@ -153,6 +153,7 @@ def serve_demo_site(host: str = "127.0.0.1", port: int = 0, site_dir: Path = DEM
     """Start serving the demo site in a background thread; port 0 picks a free port."""
     httpd = _DemoHTTPServer((host, port), _DemoHandler)
     bound_host, bound_port = httpd.server_address[:2]
-    httpd.base_url = f"http://{bound_host}:{bound_port}"
+    host_text = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
+    httpd.base_url = f"http://{host_text}:{bound_port}"
     httpd.site_dir = site_dir
     return DemoServer(httpd)

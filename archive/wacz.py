@@ -231,7 +231,7 @@ def _parse_warc_date(value: str) -> dt.datetime | None:
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
-    return when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _pages(data_dir: Path, db_url: str | None, html_pages: list[CapturedPage],

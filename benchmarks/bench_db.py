@@ -38,7 +38,7 @@ from archive.db.text import change_key, url_key  # noqa: E402
 from archive.extract.article import Article  # noqa: E402
 from archive.warc.location import RecordLocation  # noqa: E402
 
-T0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 SYLLABLES = ["ka", "bul", "her", "at", "ma", "zar", "na", "gar", "ban", "dar", "is", "lam", "pol", "ti", "co",
              "ver", "ment", "so", "ci", "e", "ty", "mar", "ket", "ra", "di", "o", "sta", "tion", "pro", "gram"]
 
@@ -143,7 +143,7 @@ def bulk_fill(db: Database, corpus: Corpus, start: int, count: int) -> float:
     if db.dialect == "postgresql":
         with db.engine.begin() as conn:
             conn.execute(text("SET maintenance_work_mem = '512MB'"))
-            for name, column in zip(gin, ("search_vector", "title_vector")):
+            for name, column in zip(gin, ("search_vector", "title_vector"), strict=False):
                 conn.execute(text(f"CREATE INDEX {name} ON article_versions USING gin ({column})"))
             for table in ("articles", "article_versions"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))

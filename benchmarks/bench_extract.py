@@ -21,7 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.extract_sets import BENCHDATA, REPO, SETS, Page, Score, available, load_pages, our_body, score_page, summarize
+from benchmarks.extract_sets import (
+    BENCHDATA,
+    REPO,
+    SETS,
+    Page,
+    Score,
+    available,
+    load_pages,
+    our_body,
+    score_page,
+    summarize,
+)
 
 BASELINE = REPO / "benchmarks" / "extract_baseline.json"
 _MARGIN = 0.05

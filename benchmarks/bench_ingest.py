@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import Corpus  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from archive.db.ingest import Ingestor  # noqa: E402
 from archive.db.session import Database, open_database  # noqa: E402
+from benchmarks.corpus import Corpus  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -114,10 +114,9 @@ def recaptures(pages: list, offset: int) -> list:  # noqa: ANN001
 
 def short_pages(count: int) -> list:
     """The corpus of the issue's baseline figures (bench_db.Corpus: ~120-word bodies)."""
-    from benchmarks.bench_db import Corpus as ShortCorpus
-    from benchmarks.bench_db import T0, RecordLocation
-
     from archive.db.ingest import CaptureInfo
+    from benchmarks.bench_db import T0, RecordLocation
+    from benchmarks.bench_db import Corpus as ShortCorpus
 
     corpus, out = ShortCorpus(), []
     for i in range(count):
@@ -130,13 +129,13 @@ def short_pages(count: int) -> list:
 def one_round(engine: str, pages: list, args: argparse.Namespace) -> dict[str, float]:
     db, schema = fresh_database(engine)
     try:
-        result = dict(zip(("new_per_wall_s", "new_per_cpu_s"), store(db, pages, args.batch)))
+        result = dict(zip(("new_per_wall_s", "new_per_cpu_s"), store(db, pages, args.batch), strict=False))
         if args.recapture:
             again = recaptures(pages, 10**9)
-            result.update(zip(("recapture_per_wall_s", "recapture_per_cpu_s"), store(db, again, args.batch)))
+            result.update(zip(("recapture_per_wall_s", "recapture_per_cpu_s"), store(db, again, args.batch), strict=False))
         if args.single:
             singles = recaptures(pages[:args.single], 2 * 10**9)
-            result.update(zip(("single_per_wall_s", "single_per_cpu_s"), store_singly(db, singles)))
+            result.update(zip(("single_per_wall_s", "single_per_cpu_s"), store_singly(db, singles), strict=False))
         return result
     finally:
         db.dispose()

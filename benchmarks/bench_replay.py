@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def article_html(rng: random.Random, number: int, size: int) -> bytes:
 def build_archive(data_dir: Path, pages: int, size: int) -> list[tuple[str, str]]:
     """Write ``pages`` gzip-encoded article responses; return ``(timestamp, url)`` of each."""
     rng = random.Random(1)
-    start = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 3, 1, tzinfo=UTC)
     captured = []
     with WarcWriter(data_dir / "warcs", WriterOptions(prefix="bench", fsync=False, max_size=200_000_000)) as writer:
         for number in range(pages):

@@ -39,11 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import BANDS, SECTIONS, SITES, Corpus  # noqa: E402
-from benchmarks.search_corpus import CACHE, article_count, open_cached  # noqa: E402
 from archive.db import searchindex  # noqa: E402
 from archive.db.search import SearchFilters, search  # noqa: E402
 from archive.db.session import Database  # noqa: E402
+from benchmarks.corpus import BANDS, SECTIONS, SITES, Corpus  # noqa: E402
+from benchmarks.search_corpus import CACHE, article_count, open_cached  # noqa: E402
 
 LANGS = ("en", "fa-AF")
 
@@ -69,7 +69,7 @@ def rotating_filter(k: int) -> dict[str, object]:
         return {"language": "fa"}
     if kind == 3:
         return {"author": f"Author {k * 37 % 3000}"}
-    start = dt.datetime(2017 + k % 8, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2017 + k % 8, 1, 1, tzinfo=dt.UTC)
     return {"since": start, "until": start + dt.timedelta(days=180)}
 
 

@@ -26,7 +26,7 @@ from archive.db.ingest import CaptureInfo
 from archive.extract.article import Article
 from archive.warc.location import RecordLocation
 
-T0 = dt.datetime(2016, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
 SPAN = dt.timedelta(days=3650)
 LANGS = (("en", 0.60), ("fa-AF", 0.25), ("ps", 0.15))
 SITES = 24

@@ -34,7 +34,7 @@ class NewsSite:
         self.root = root
         self.count = articles
         self.base_url = base_url.rstrip("/")
-        start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+        start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
         self.published = [start + dt.timedelta(minutes=30 * n) for n in range(articles)]
         self.modified = list(self.published)
         self.editions = [0] * articles
@@ -89,7 +89,7 @@ class NewsSite:
         """Change ``fraction`` of the articles and announce it in the sitemaps."""
         rng = random.Random(seed)
         chosen = rng.sample(range(self.count), max(1, int(self.count * fraction)))
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for n in chosen:
             self.editions[n] += 1
             self.modified[n] = now

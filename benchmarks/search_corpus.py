@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import Corpus  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from archive.db.ingest import Ingestor  # noqa: E402
 from archive.db.session import Database, open_database  # noqa: E402
+from benchmarks.corpus import Corpus  # noqa: E402
 
 CACHE = Path("/tmp/newsarchive-bench")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -52,7 +52,7 @@ def grow(db: Database, corpus: Corpus, size: int) -> None:
     began, done = time.perf_counter(), 0
     pages = corpus.articles(have, max(0, size - have))
     while True:
-        chunk = [p for _, p in zip(range(BATCH), pages)]
+        chunk = [p for _, p in zip(range(BATCH), pages, strict=False)]
         if not chunk:
             break
         with db.session() as session:

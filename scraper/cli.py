@@ -16,7 +16,9 @@ import click
 from archive.cli import main
 from archive.cli.common import archive_errors, data_dir_option, db_option
 from archive.errors import ArchiveError, ConfigError
-from scraper.cluster.commands import frontier_options, status as cluster_status, worker as cluster_worker
+from scraper.cluster.commands import frontier_options
+from scraper.cluster.commands import status as cluster_status
+from scraper.cluster.commands import worker as cluster_worker
 from scraper.cluster.settings import frontier_from
 from scraper.extensions.progress import human_bytes
 from scraper.run import (

@@ -150,7 +150,7 @@ def _canonical(url: str) -> str | None:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _last_started(db: Database, site_id: int) -> dt.datetime | None:

@@ -76,7 +76,7 @@ def validate_seed(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https"):
         raise ConfigError(f"unsupported scheme {parts.scheme!r} in {url!r}: only http and https are crawled")
     try:
-        parts.port
+        _ = parts.port  # raises on a bad port
     except ValueError as exc:
         raise ConfigError(f"bad port in {url!r}") from exc
     if not parts.hostname:

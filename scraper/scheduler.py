@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.db.session import Database, open_database
@@ -68,7 +68,7 @@ class Scheduler:
         for crawl in due_crawls(self.db, self.data_dir):
             if crawl.site in self.children:
                 continue
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in crawl.site)
             log_path = self.data_dir / "logs" / f"{safe}-{stamp}.log"
             summary_path = summary_path_for(str(log_path))

@@ -144,7 +144,7 @@ class ClusterSite:
         for index, delay in self.delays.items():
             host = self.urls[index].split("/")[2]
             times = sorted(by_host[host])
-            gaps = [b - a for a, b in zip(times, times[1:])]
+            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
             problems += [f"{host}: {gap:.3f} s < {delay} s" for gap in gaps if gap < delay - tolerance]
         return problems
 

@@ -16,6 +16,9 @@ import pytest
 
 from tests.mockserver import MockServer
 
+# Shared fixtures (db_url, db, archive_dir) for every test module, instead of imports that shadow them.
+pytest_plugins = ["tests.test_db_support", "tests.test_web_support"]
+
 
 def under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

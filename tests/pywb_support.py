@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -32,7 +32,7 @@ from archive.warc.records import Exchange, RevisitTarget, warc_date
 from archive.warc.writer import WarcWriter, WriterOptions
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-T0 = datetime(2024, 3, 1, 8, 0, 0, tzinfo=timezone.utc)  # capture time of synthetic WARCs
+T0 = datetime(2024, 3, 1, 8, 0, 0, tzinfo=UTC)  # capture time of synthetic WARCs
 
 
 def pywb_available() -> bool:

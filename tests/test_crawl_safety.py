@@ -60,7 +60,7 @@ def test_rotation_at_1mb_over_5mb_never_splits_pairs(mockserver: MockServer, tmp
         pairs = records[1:]
         assert [r.rec_type for r in pairs] == ["response", "request"] * (len(pairs) // 2)
         assert all(
-            req.headers["WARC-Concurrent-To"] == resp.record_id for resp, req in zip(pairs[::2], pairs[1::2])
+            req.headers["WARC-Concurrent-To"] == resp.record_id for resp, req in zip(pairs[::2], pairs[1::2], strict=False)
         )
         big_pages += sum(1 for r in pairs if r.rec_type == "response" and "/big/" in r.target_uri)
         assert path.stat().st_size < 1_000_000 + 250_000  # one pair may carry it past 1 MB

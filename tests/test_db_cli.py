@@ -19,7 +19,7 @@ from archive.db.models import Article
 from archive.db.session import open_database
 from archive.errors import DatabaseError
 from tests.mounts import remount_read_only, tmpfs
-from tests.test_db_support import article, capture, db_url  # noqa: F401
+from tests.test_db_support import article, capture
 
 URL = "https://example.af/news/1"
 DARI = "مکتب\u200cها از هفته آینده باز می\u200cشوند."

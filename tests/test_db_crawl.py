@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from archive.db.lookup import article_detail, version_diffs
 from archive.db.models import Article, ArticleVersion, Crawl
-from archive.ingest.reindex import reindex
 from archive.db.session import Database, open_database
+from archive.ingest.reindex import reindex
 from tests.crawl_support import run_crawl
 from tests.mockserver import MockServer
 

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from archive.db.frontier import Frontier
-from archive.ingest.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.db.session import open_database
 from archive.db.sites import adhoc_site, get_site
+from archive.ingest.frontier_rebuild import rebuild_frontier_from_warcs
 from archive.siteconfig import SiteDeclaration, save_site
 from tests.pywb_support import html_exchange, write_warc
 

@@ -9,7 +9,7 @@ from archive.db.health import CrawlFigures, crawl_health, judge, site_health, su
 from archive.db.ingest import Ingestor
 from archive.db.models import Crawl
 from archive.db.session import Database
-from tests.test_db_support import T0, article, capture, db, db_url  # noqa: F401
+from tests.test_db_support import T0, article, capture
 
 BODY = "\n\n".join(f"Paragraph {i} of the report on the border talks, with enough words to count." for i in range(5))
 URLS = [f"https://www.example.com/news/2025/03/story-{i}" for i in range(6)]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from archive.db.ingest import Ingestor, canonical_url, parse_when
 from archive.db.models import Article, ArticleVersion, Author, Capture, Image, Site
 from archive.db.session import Database
-from tests.test_db_support import T0, article, capture, db, db_url  # noqa: F401
+from tests.test_db_support import T0, article, capture
 
 URL = "https://www.example.com/news/2025/03/election"
 BODY = "The election was held on Sunday.\n\nTurnout was 61 percent, officials said."
@@ -76,7 +76,7 @@ def test_rows_keep_metadata_authors_images_and_zwnj(db: Database) -> None:
         v = s.scalars(select(ArticleVersion)).one()
         assert v.body == dari and v.title == "عنوان\u200cها"
         assert v.authors == ["Jane Doe", "احمد"] and v.tags == ["a", "b"] and v.direction == "rtl"
-        assert _utc(v.published_at) == dt.datetime(2025, 2, 27, 8, tzinfo=dt.timezone.utc)
+        assert _utc(v.published_at) == dt.datetime(2025, 2, 27, 8, tzinfo=dt.UTC)
         assert s.scalars(select(Image.caption)).all() == ["A caption"]
         assert sorted(s.scalars(select(Author.name_key)).all()) == ["jane doe", "احمد"]
         assert s.scalars(select(Site.host)).all() == ["example.com"]
@@ -114,13 +114,13 @@ def test_canonical_url_rules() -> None:
 
 
 def test_parse_when() -> None:
-    assert parse_when("2025-01-02") == dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)
-    assert parse_when("2025-01-02T10:00:00+04:30") == dt.datetime(2025, 1, 2, 5, 30, tzinfo=dt.timezone.utc)
+    assert parse_when("2025-01-02") == dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    assert parse_when("2025-01-02T10:00:00+04:30") == dt.datetime(2025, 1, 2, 5, 30, tzinfo=dt.UTC)
     assert parse_when("yesterday") is None
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _state(db: Database) -> list[list[tuple]]:

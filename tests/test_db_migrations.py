@@ -14,9 +14,6 @@ from sqlalchemy import inspect, text
 from archive.db.migrate import current_revision, downgrade, head_revision, upgrade
 from archive.db.models import Base
 from archive.db.session import Database, open_database
-from tests.test_db_support import db, db_url  # noqa: F401
-
-
 
 
 def _include_name(name, type_, parent_names):  # noqa: ANN001, ANN202

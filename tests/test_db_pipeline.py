@@ -35,7 +35,7 @@ def _items(data_dir: Path) -> list[dict]:
     return [
         {"url": URL, "status": 200, "mime_type": "text/html", "fetched_at": T0 + dt.timedelta(hours=h),
          "location": loc, "warc_date": "", "target_uri": URL}
-        for loc, (h, _) in zip(locations, CAPTURES)
+        for loc, (h, _) in zip(locations, CAPTURES, strict=False)
     ]
 
 

@@ -16,11 +16,10 @@ from warcio.warcwriter import WARCWriter
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.lookup import article_detail, version_diffs
 from archive.db.models import Article, ArticleVersion, Capture
-from archive.ingest.reindex import reindex
 from archive.db.session import Database, open_database
 from archive.ingest.record import extract_record
+from archive.ingest.reindex import reindex
 from archive.warc.location import RecordLocation
-from tests.test_db_support import db_url  # noqa: F401
 
 URL = "https://news.example.com/2025/03/story"
 P = [
@@ -43,7 +42,7 @@ def page(title: str, paras: list[str], views: int = 10) -> bytes:
 # (hours after T0, html): first crawl, unchanged recrawl, edited recrawl
 CAPTURES = [(0, page("Council expands bus network", P)), (24, page("Council expands bus network", P)),
             (48, page("Council expands bus network", EDITED))]
-T0 = dt.datetime(2025, 3, 1, 12, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
 
 
 def _write(path: Path, captures: list[tuple[int, bytes]], *, chunked_gzip: bool = False) -> list[RecordLocation]:
@@ -76,7 +75,7 @@ def _write(path: Path, captures: list[tuple[int, bytes]], *, chunked_gzip: bool 
 
 def _live(db: Database, data_dir: Path, locations: list[RecordLocation]) -> None:
     """What the crawl pipeline does for each item: extract from the WARC record, then ingest."""
-    for loc, (hours, _) in zip(locations, CAPTURES):
+    for loc, (hours, _) in zip(locations, CAPTURES, strict=False):
         extracted = extract_record(str(data_dir / "warcs" / loc.file), loc.offset, loc.length, URL)
         with db.session() as s:
             Ingestor(s).ingest(CaptureInfo(URL, T0 + dt.timedelta(hours=hours), loc, 200, "text/html"),

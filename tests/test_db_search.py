@@ -12,7 +12,7 @@ from archive.db.models import ArticleVersion
 from archive.db.search import SearchFilters, make_snippet, search
 from archive.db.session import Database
 from archive.errors import QueryError
-from tests.test_db_support import article, capture, db, db_url  # noqa: F401
+from tests.test_db_support import article, capture
 
 DARI = "وزارت معارف اعلام کرد که مکتب\u200cها از هفته آینده باز می\u200cشوند و شاگردان می\u200cتوانند برگردند."
 DOCS = [
@@ -63,10 +63,10 @@ def test_fields(corpus: Database) -> None:
 
 def test_option_filters(corpus: Database) -> None:
     assert _urls(corpus, "kabul", site="example.com") == ["https://example.com/b"]
-    assert _urls(corpus, "", author="Jane Doe", since=dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)) == [
+    assert _urls(corpus, "", author="Jane Doe", since=dt.datetime(2025, 3, 1, tzinfo=dt.UTC)) == [
         "https://news.example.org/c"
     ]
-    assert _urls(corpus, "border", until=dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc)) == ["https://example.com/a"]
+    assert _urls(corpus, "border", until=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)) == ["https://example.com/a"]
     assert _urls(corpus, "", language="en", section="science") == ["https://example.com/b"]
 
 

@@ -77,7 +77,7 @@ def db(db_url: str | None, tmp_path: Path) -> Iterator[Database]:
         database.dispose()
 
 
-T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def capture(url: str, n: int, when: dt.datetime | None = None, **kw: object) -> CaptureInfo:

@@ -39,13 +39,13 @@ def test_feed_links_types_rel_base_and_comments() -> None:
     <link rel="alternate" type="application/rss+xml" href="feed/">
     </head><body></body></html>"""
     links = find_feed_links(body, "https://e.example/page")
-    assert [(l.url, l.type) for l in links] == [
+    assert [(link.url, link.type) for link in links] == [
         ("https://cdn.example/site/feed/", "application/rss+xml"),
         ("https://cdn.example/atom.xml", "application/atom+xml"),
         ("https://e.example/feed.json", "application/feed+json"),
         ("https://cdn.example/comments/feed/", "application/rss+xml"),
     ]
-    assert [l.is_comments for l in links] == [False, False, False, True]
+    assert [link.is_comments for link in links] == [False, False, False, True]
 
 
 def test_feed_links_on_junk() -> None:

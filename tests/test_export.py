@@ -14,7 +14,7 @@ from archive.db.ingest import Ingestor
 from archive.db.search import SearchFilters
 from archive.db.session import Database
 from archive.errors import ConfigError
-from tests.test_db_support import article, capture, db, db_url  # noqa: F401
+from tests.test_db_support import article, capture
 
 DARI = "کابل\u200cها و شهر\u200cها\n\nپاراگراف دوم با نیم\u200cفاصله."
 N = 1100  # more than one export batch
@@ -93,8 +93,8 @@ def test_parquet_types_host_replay_and_page_type(filled: Database, tmp_path: Pat
         assert table.schema.field(name).type == pa.timestamp("us", tz="UTC"), name
     assert table.schema.field("authors").type == pa.list_(pa.string())
     row = next(r for r in table.to_pylist() if r["url"] == "https://example.com/a/3")
-    assert row["published"] == dt.datetime(2025, 2, 27, 8, tzinfo=dt.timezone.utc)
-    assert row["first_seen"] == dt.datetime(2025, 3, 1, 15, tzinfo=dt.timezone.utc)
+    assert row["published"] == dt.datetime(2025, 2, 27, 8, tzinfo=dt.UTC)
+    assert row["first_seen"] == dt.datetime(2025, 3, 1, 15, tzinfo=dt.UTC)
     assert row["host"] == "example.com" and row["page_type"] == "article" and row["authors"] == ["Jane Doe"]
     assert row["replay"] == "http://127.0.0.1:8080/news/20250301150000/https://example.com/a/3"
     jsonl = tmp_path / "a.jsonl"

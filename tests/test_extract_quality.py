@@ -28,7 +28,7 @@ def figures() -> dict[str, tuple[float, float, float]]:
     pages = load_pages()
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         scores = list(pool.map(score_ours, pages, chunksize=8))
-    return {name: summarize(name, [s for p, s in zip(pages, scores) if p.set_name == name]) for name in SETS}
+    return {name: summarize(name, [s for p, s in zip(pages, scores, strict=False) if p.set_name == name]) for name in SETS}
 
 
 @pytest.mark.parametrize("set_name", SETS)

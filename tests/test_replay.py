@@ -109,7 +109,7 @@ def test_collection_links_the_warcs_without_copying(served: Served) -> None:
     warcs = sorted((served.data_dir / "warcs").glob("*.warc.gz"))
     links = sorted(coll.archive.iterdir())
     assert [link.name for link in links] == [w.name for w in warcs]
-    for link, warc in zip(links, warcs):
+    for link, warc in zip(links, warcs, strict=False):
         assert link.is_symlink() and not os.path.isabs(os.readlink(link))
         assert link.resolve() == warc.resolve()
         assert (coll.indexes / f"{warc.name}.cdxj").stat().st_size > 0

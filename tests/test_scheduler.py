@@ -58,7 +58,7 @@ def test_scheduler_starts_due_crawls_one_at_a_time(live: MockServer, tmp_path: P
     finished = [r for r in runs if r[1] == "succeeded"]
     assert len(finished) >= 2, (runs, output)
     assert finished[0][4] > 0  # the first run archived pages
-    for earlier, later in zip(runs, runs[1:]):
+    for earlier, later in zip(runs, runs[1:], strict=False):
         assert later[2] >= earlier[3], "a run started before the previous one finished"
     assert "started crawl of live" in output and "finished with exit 0" in output
     assert all(r[1] in ("succeeded", "interrupted") for r in runs), runs  # stopping interrupts, never fails
@@ -95,5 +95,5 @@ def test_restarted_scheduler_does_not_start_a_site_whose_crawl_still_runs(
     runs = _runs(tmp_path)
     assert runs[0][1] == "succeeded"  # closed from its summary file by the new scheduler
     assert runs[0][4] > 0
-    for earlier, later in zip(runs, runs[1:]):
+    for earlier, later in zip(runs, runs[1:], strict=False):
         assert later[2] >= earlier[3]

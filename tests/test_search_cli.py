@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from archive.cli import main
 from archive.db.ingest import Ingestor
 from archive.db.session import open_database
-from tests.test_db_support import article, capture, db_url  # noqa: F401
+from tests.test_db_support import article, capture
 
 
 @pytest.fixture

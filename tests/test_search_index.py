@@ -13,10 +13,10 @@ import archive.db.search as search_module
 from archive.db import searchindex
 from archive.db.ingest import Ingestor
 from archive.db.models import ArticleVersion
-from archive.ingest.reindex import clear_derived
 from archive.db.search import SearchFilters, search
 from archive.db.session import Database, open_database
-from tests.test_db_support import article, capture, db, db_url  # noqa: F401
+from archive.ingest.reindex import clear_derived
+from tests.test_db_support import article, capture
 
 pytest.importorskip("tantivy")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 
 from archive.warc.parse import parse_record, split_http_block
 from archive.warc.records import build_exchange_records, response_http_headers, sha1_digest

@@ -11,8 +11,8 @@ import pytest
 from archive.errors import WarcWriteError
 from archive.warc.check import check_file
 from archive.warc.reader import iter_records, read_record
-from archive.warc.recover import recover_directory
 from archive.warc.records import build_exchange_records
+from archive.warc.recover import recover_directory
 from archive.warc.writer import WarcWriter, WriterOptions, gzip_member
 from tests.warc_helpers import gzip_exchange, html_exchange, warc_files
 

@@ -16,15 +16,13 @@ from archive.db.export import FIELDS
 from archive.replay import replay_address
 from archive.research import open_archive
 from archive.web import create_app
-from tests.test_web_support import (  # noqa: F401 - fixtures
+from tests.test_web_support import (
     BORDER_URL,
     DARI_BODY,
     DARI_TITLE,
     HOSTILE_TITLE,
     ArchiveDir,
     LiveServer,
-    archive_dir,
-    db_url,
 )
 
 REPLAY = "http://127.0.0.2:8099"

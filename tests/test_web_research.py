@@ -14,9 +14,9 @@ from archive.cli import main
 from archive.db.health import ExtractionHealth
 from archive.db.search import SearchHit
 from archive.errors import ArchiveError, ConfigError, DatabaseError, QueryError
-from archive.research import SearchRequest, SiteHealth, highlight, open_archive, word_diff
+from archive.research import SearchRequest, highlight, open_archive, word_diff
 from archive.web.server import is_loopback
-from tests.test_web_support import BORDER_URL, DARI_BODY, ArchiveDir, archive_dir, db_url  # noqa: F401
+from tests.test_web_support import BORDER_URL, DARI_BODY, ArchiveDir
 
 
 def test_search_results_are_dataclasses_and_a_dataframe(archive_dir: ArchiveDir) -> None:  # noqa: F811

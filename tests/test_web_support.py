@@ -23,9 +23,8 @@ from archive.db.models import Schedule, ScheduleRun, WatchedSite
 from archive.db.session import open_database
 from archive.extract.article import Article, Image
 from archive.warc.location import RecordLocation
-from tests.test_db_support import db_url  # noqa: F401 - fixture
 
-NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 DARI_TITLE = "بازگشایی مکتب\u200cها"
 DARI_BODY = ("وزارت معارف اعلام کرد که مکتب\u200cها از هفته آینده باز می\u200cشوند.\n\n"
              "شاگردان می\u200cتوانند به صنف\u200cهای خود برگردند.")
@@ -100,7 +99,7 @@ def build_archive(data_dir: Path, url: str | None) -> ArchiveDir:
     try:
         with db.session() as session:
             ingestor = Ingestor(session)
-            for n, (page, loc) in enumerate(zip(PAGES, locations)):
+            for n, (page, loc) in enumerate(zip(PAGES, locations, strict=False)):
                 fetched = NOW - dt.timedelta(days=page.days_ago)
                 records[(page.url, fetched)] = blobs[n]
                 info = CaptureInfo(url=page.url, fetched_at=fetched, location=loc, status=200, mime_type="text/html")

@@ -60,7 +60,7 @@ def _filters(limit: int = 20, sort: str = "relevance", **kw: Any):  # noqa: ANN2
 
     for key in ("since", "until"):
         if kw.get(key) is not None:
-            kw[key] = kw[key].replace(tzinfo=dt.timezone.utc)
+            kw[key] = kw[key].replace(tzinfo=dt.UTC)
     if kw.get("page_type") == "all":
         kw["page_type"] = None
     return SearchFilters(limit=limit, sort=sort, **kw)
@@ -267,8 +267,8 @@ def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: st
 def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None, data_dir: Path,
                     db_url: str | None) -> None:
     """Rebuild the database from WARC files (default: every WARC in DATA_DIR/warcs)."""
-    from archive.ingest.reindex import rebuild_search_index, reindex
     from archive.db.session import open_database
+    from archive.ingest.reindex import rebuild_search_index, reindex
 
     db = open_database(data_dir, db_url)
     try:

@@ -42,7 +42,7 @@ def _parse_when(value: str | None, *, end: bool) -> dt.datetime | None:
         raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)") from exc
     if end and len(value) == 10:
         when += dt.timedelta(days=1)
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _interrupt(signum: int, frame: object) -> None:

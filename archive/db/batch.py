@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, insert, select, text, update
 
-from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.ingest_rules import (
     CaptureInfo,
     IngestResult,
@@ -29,6 +28,7 @@ from archive.db.ingest_rules import (
     parse_when,
     site_host,
 )
+from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Capture, Image, Site
 from archive.db.text import change_key, url_key
 
 if TYPE_CHECKING:  # types only: archive.db never imports the extractor (tests/test_layout.py)

@@ -142,7 +142,8 @@ def _rows(part: Any, replay_base: str, typed: bool) -> list[dict[str, Any]]:
         item = dict(row._mapping)
         url, fetched = item.pop("_replay_url"), item.pop("_replay_time")
         published_at = item.pop("_published_at")
-        item["replay"] = replay_address(url, _aware(fetched), replay_base) if url and fetched else None
+        when = _aware(fetched)
+        item["replay"] = replay_address(url, when, replay_base) if url and when else None
         if typed:
             item["published"] = _aware(published_at)
             item["modified"] = parse_when(item["modified"])
@@ -156,7 +157,7 @@ def _rows(part: Any, replay_base: str, typed: bool) -> list[dict[str, Any]]:
 def _aware(when: dt.datetime | None) -> dt.datetime | None:
     if when is None:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _iso(when: dt.datetime | None) -> str | None:

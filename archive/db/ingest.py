@@ -19,18 +19,18 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.db.batch import ingest_batch
-from archive.db.models import Article, ArticleVersion, Author, Capture, Site
 from archive.db.ingest_rules import (
     SKIPPED_PAGE_TYPES,
     CaptureInfo,
-    author_key,
     IngestResult,
+    author_key,
     aware,
     canonical_url,
     is_article,
     parse_when,
     site_host,
 )
+from archive.db.models import Article, ArticleVersion, Author, Capture, Site
 from archive.db.searchindex import searchindex_hook
 from archive.db.text import url_key
 

@@ -79,9 +79,9 @@ def parse_when(value: str | None) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return aware(when).astimezone(dt.timezone.utc)
+    return aware(when).astimezone(dt.UTC)
 
 
 def aware(when: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; everything we store is UTC."""
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)

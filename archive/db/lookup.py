@@ -77,7 +77,7 @@ def version_diffs(detail: dict[str, Any]) -> list[str]:
     """Unified diffs (title + body, one line per paragraph) between consecutive versions."""
     out = []
     versions = detail["versions"]
-    for old, new in zip(versions, versions[1:]):
+    for old, new in zip(versions, versions[1:], strict=False):
         diff = difflib.unified_diff(
             _lines(old), _lines(new), fromfile=f"version {old['number']} ({old['first_seen']})",
             tofile=f"version {new['number']} ({new['first_seen']})", lineterm="",
@@ -119,4 +119,4 @@ def database_stats(session: Session) -> dict[str, Any]:
 def _iso(when: dt.datetime | None) -> str | None:
     if when is None:
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).isoformat()
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat()

@@ -133,7 +133,11 @@ def _tokenise(query: str) -> list[Term | str]:
             continue
         previous = out[-1] if out and isinstance(out[-1], Term) else None
         if plain and not negate_next and previous is not None and _joins(previous, value):
-            out[-1] = _text_term(previous.negated, previous.field, f"{previous.source} {value}")
+            joined = _text_term(previous.negated, previous.field, f"{previous.source} {value}")
+            if joined is None:
+                out.pop()
+            else:
+                out[-1] = joined
             continue
         term = _make_term(minus == "-" or negate_next, field_name, value, raw, query)
         negate_next = False

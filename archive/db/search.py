@@ -396,6 +396,6 @@ def _lexeme_freqs(session: Session) -> tuple[float, dict[str, float]]:
         "WHERE schemaname = current_schema() AND tablename = 'article_versions' AND attname = 'search_vector'"
     )).first()
     rows = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_versions'::regclass")).scalar()
-    freqs = dict(zip(row[0], row[1])) if row and row[0] else {}
+    freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
     _lexeme_cache[key] = (now, float(rows or 0), freqs)
     return float(rows or 0), freqs

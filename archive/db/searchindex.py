@@ -371,5 +371,5 @@ def _utc(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 

@@ -163,4 +163,4 @@ def _escape(value: str) -> str:
 def _naive(when: dt.datetime | None) -> dt.datetime | None:
     if when is None:
         return None
-    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).replace(tzinfo=None)
+    return (when.astimezone(dt.UTC) if when.tzinfo else when).replace(tzinfo=None)

@@ -182,7 +182,7 @@ def _atom_entries(root: etree._Element, base_url: str) -> Iterator[FeedEntry]:
 
 def _atom_url(entry: etree._Element, base: str) -> str | None:
     links = _xml.children(entry, "link")
-    ranked = sorted(links, key=lambda l: 0 if l.get("rel", "alternate") == "alternate" else 1)
+    ranked = sorted(links, key=lambda link: 0 if link.get("rel", "alternate") == "alternate" else 1)
     for link in ranked:
         if link.get("rel", "alternate") not in ("alternate", "self"):
             continue

@@ -127,8 +127,10 @@ def _text_sitemap(body: bytes, base_url: str) -> Sitemap:
 
 
 def _dedupe(urls: list[SitemapUrl]) -> list[SitemapUrl]:
-    seen: set[str] = set()
-    return [u for u in urls if not (u.url in seen or seen.add(u.url))]
+    firsts: dict[str, SitemapUrl] = {}
+    for u in urls:
+        firsts.setdefault(u.url, u)
+    return list(firsts.values())
 
 
 def _loc(el: etree._Element, base_url: str) -> str | None:

@@ -8,8 +8,8 @@ trafilatura (``trafilatura``), clean its lines, then language, direction and pag
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from collections.abc import Callable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from typing import Literal
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "he", "yi", "sd", "ug", "dv", "ku", "ckb"})
 _SAMPLE_CHARS = 20_000
@@ -87,7 +88,7 @@ def choose_language(detected: str | None, declared: str | None) -> str | None:
     return detected
 
 
-def direction_of(language: str | None, text: str) -> str:
+def direction_of(language: str | None, text: str) -> Literal["ltr", "rtl"]:
     """``rtl`` for right-to-left languages, or text that is mostly right-to-left letters."""
     if language in RTL_LANGUAGES:
         return "rtl"

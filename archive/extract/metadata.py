@@ -11,6 +11,7 @@ import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import unquote, urljoin
 
 from lxml.html import HtmlElement
@@ -141,7 +142,7 @@ def _from_jsonld(page: PageMetadata, tree: HtmlElement, url: str) -> None:
 
 
 def _from_meta(page: PageMetadata, meta: dict[str, list[str]], tree: HtmlElement, url: str) -> None:
-    canonical = next((l.get("href") for l in tree.iter("link") if (l.get("rel") or "").lower() == "canonical" and l.get("href")), None)
+    canonical = next((link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical" and link.get("href")), None)
     page.canonical_url = urljoin(url, canonical.strip()) if canonical else page.canonical_url or _first(meta, ("og:url",))
     page.site_name = page.site_name or _first(meta, ("og:site_name", "application-name", "twitter:site"))
     page.title = page.title or _first(meta, ("og:title", "twitter:title", "dc.title", "parsely-title", "headline"))
@@ -160,7 +161,7 @@ def _from_meta(page: PageMetadata, meta: dict[str, list[str]], tree: HtmlElement
             if page.tags:
                 break
     if not page.images:
-        page.images = [(src, None) for src in meta.get("og:image", []) + meta.get("twitter:image", [])][:1]
+        page.images = [(src, cast(str | None, None)) for src in meta.get("og:image", []) + meta.get("twitter:image", [])][:1]
     root_lang = tree.get("lang") or tree.get("xml:lang")
     page.declared_language = root_lang or page.declared_language or _first(meta, ("og:locale", "content-language", "language", "dc.language"))
     if page.free is None and _first(meta, ("article:content_tier",)) in ("locked", "metered"):

@@ -54,9 +54,9 @@ def list_signals(tree: HtmlElement, restore: Callable[[str], str] = str) -> List
             headlines.add(_key(text))
     linked = 0
     for heading in tree.iter("h2", "h3", "h4"):
-        text = len("".join(heading.text_content().split()))
+        size = len("".join(heading.text_content().split()))
         link = sum(len("".join(a.text_content().split())) for a in heading.iter("a"))
-        linked += text >= 15 and link >= 0.8 * text
+        linked += size >= 15 and link >= 0.8 * size
     return ListSignals(frozenset(headlines), linked)
 
 

@@ -57,7 +57,7 @@ def extract_lines(tree: HtmlElement, url: str | None, settings: EngineSettings =
         deduplicate=False,
         config=_CONFIG,
     )
-    if document is None or not document.text:
+    if document is None or isinstance(document, dict) or not document.text:
         return []
     return [line for line in document.text.splitlines() if line.strip()]
 

@@ -25,8 +25,8 @@ from archive.db.search import SORTS, SearchHit
 from archive.errors import ConfigError, QueryError
 from archive.research import _queries
 from archive.research._dashboard import SiteHealth, sites_dashboard
-from archive.research._queries import highlight
 from archive.research._diff import DiffPiece, version_word_diff, word_diff
+from archive.research._queries import highlight
 from archive.research._readonly import open_readonly
 
 __all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "check_query", "highlight",

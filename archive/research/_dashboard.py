@@ -39,7 +39,7 @@ class SiteHealth:
 
 def sites_dashboard(session: Session, days: int = 30, now: dt.datetime | None = None) -> list[SiteHealth]:
     """Every site with articles or a watch entry, by name."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     recent = now - dt.timedelta(days=RECENT_DAYS)
     by_id = _articles(session)
     _per_day(session, by_id, now, days)
@@ -67,10 +67,10 @@ def _per_day(session: Session, by_id: dict[int, SiteHealth], now: dt.datetime, d
     latest = session.scalar(select(func.max(Article.first_seen)))
     if latest is None:
         return
-    latest = latest if latest.tzinfo else latest.replace(tzinfo=dt.timezone.utc)
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=dt.UTC)
     end = now.date() if (now - latest).days < days else latest.date()
     start = end - dt.timedelta(days=days - 1)
-    since = dt.datetime.combine(start, dt.time(), dt.timezone.utc)
+    since = dt.datetime.combine(start, dt.time(), dt.UTC)
     counts: dict[tuple[int, str], int] = {}
     day = func.date(Article.first_seen)
     for site_id, when, n in session.execute(select(Article.site_id, day, func.count())
@@ -98,4 +98,4 @@ def _watched(session: Session, rows: dict[str, SiteHealth]) -> None:
 
 
 def _aware(when: dt.datetime | None) -> dt.datetime | None:
-    return when.replace(tzinfo=dt.timezone.utc) if when and not when.tzinfo else when
+    return when.replace(tzinfo=dt.UTC) if when and not when.tzinfo else when

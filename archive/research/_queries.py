@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,9 +46,9 @@ def to_filters(*, site: str | None = None, section: str | None = None, language:
     """``SearchFilters`` with the same meaning as the CLI's options; year/month become a date range."""
     since = until = None
     if year:
-        since = dt.datetime(year, month or 1, 1, tzinfo=dt.timezone.utc)
-        until = dt.datetime(year + (month == 12), (month % 12) + 1, 1, tzinfo=dt.timezone.utc) if month \
-            else dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+        since = dt.datetime(year, month or 1, 1, tzinfo=dt.UTC)
+        until = dt.datetime(year + (month == 12), (month % 12) + 1, 1, tzinfo=dt.UTC) if month \
+            else dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
     return SearchFilters(site=site, section=section, language=language, author=author, since=since,
                          until=until, limit=limit, offset=offset, sort=sort)
 
@@ -173,7 +173,7 @@ def highlight(text: str, query: str) -> list[tuple[str, bool]]:
                 marks[pos] = True
             start = folded.find(word, end)
     pieces: list[tuple[str, bool]] = []
-    for char, mark in zip(text, marks):
+    for char, mark in zip(text, marks, strict=False):
         if pieces and pieces[-1][1] == mark:
             pieces[-1] = (pieces[-1][0] + char, mark)
         else:

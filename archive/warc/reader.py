@@ -23,7 +23,7 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 
 from archive.errors import DecompressionLimitError, WarcFormatError
-from archive.warc.decode import DEFAULT_MAX_DECODED_BYTES, decode_body, dechunk
+from archive.warc.decode import DEFAULT_MAX_DECODED_BYTES, dechunk, decode_body
 from archive.warc.location import RecordLocation
 from archive.warc.parse import content_length
 

@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Literal
 from urllib.parse import urlsplit
@@ -43,7 +43,7 @@ class Exchange:
     response_headers: Headers
     body: bytes
     request_body: bytes = b""
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     protocol: str | None = None
     ip_address: str | None = None
     truncated: Truncation | None = None
@@ -83,7 +83,7 @@ def new_record_id() -> str:
 
 def warc_date(moment: datetime) -> str:
     """WARC/1.1 allows sub-second precision; keep microseconds so pairs sort right."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

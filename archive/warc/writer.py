@@ -27,7 +27,7 @@ import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.errors import ConfigError, WarcWriteError
@@ -135,7 +135,7 @@ class WarcWriter:
     def write_metadata(
         self, target_uri: str, concurrent_to: str, fields: Sequence[tuple[str, str]]
     ) -> RecordLocation:
-        record = build_metadata(target_uri, concurrent_to, fields, datetime.now(timezone.utc))
+        record = build_metadata(target_uri, concurrent_to, fields, datetime.now(UTC))
         member = gzip_member(record.data, self.options.compress_level)
         self._rotate_if_needed(len(member))
         return self._append([record], [member])[0]
@@ -229,7 +229,7 @@ class WarcWriter:
         pid = os.getpid()
         while True:
             self._serial += 1
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
             name = f"{self.options.prefix}-{stamp}-{self._serial:05d}-{host}-{pid}.warc.gz"
             if (self.directory / name).exists():
                 continue
@@ -249,7 +249,7 @@ class WarcWriter:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with self._lock:
             self._fd, self._name, self._size, self._records_in_file = fd, name, 0, 0
-        info = build_warcinfo(name, self.options.info_fields, datetime.now(timezone.utc))
+        info = build_warcinfo(name, self.options.info_fields, datetime.now(UTC))
         try:
             self._append([info], [gzip_member(info.data, self.options.compress_level)])
         except WarcWriteError:
@@ -282,7 +282,7 @@ class WarcWriter:
             ) from exc
         locations = []
         offset = start
-        for record, member in zip(records, members):
+        for record, member in zip(records, members, strict=False):
             locations.append(
                 RecordLocation(
                     file=self._name,

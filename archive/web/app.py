@@ -76,7 +76,7 @@ def _when(value: str | dt.datetime | None) -> str:
     except ValueError:
         return str(value)
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
+        when = when.astimezone(dt.UTC)
     return when.strftime("%Y-%m-%d %H:%M") if (when.hour, when.minute) != (0, 0) else when.strftime("%Y-%m-%d")
 
 
@@ -89,7 +89,7 @@ def export(request: Request) -> Response:
     archive: Archive = request.app.state.archive
     check_query(search.q)  # a bad query fails here, as a 400, before the download starts
     chunks = stream_export(lambda out: archive.export(fmt, out, search.q, **_options(search)))
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="newsarchive-{stamp}.{fmt}"'}
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=headers)
 

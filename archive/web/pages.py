@@ -64,7 +64,7 @@ def version_pair(request: Request, numbers: list[int]) -> tuple[int | None, int 
         return None, None
     default = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else (numbers[0], numbers[0])
     chosen = []
-    for key, fallback in zip(("a", "b"), default):
+    for key, fallback in zip(("a", "b"), default, strict=False):
         raw = request.query_params.get(key) or str(fallback)
         try:
             number = int(raw)

@@ -22,7 +22,7 @@ def is_rtl(language: str | None, direction: str | None = None) -> bool:
 def timestamp(fetched_at: str | dt.datetime) -> str:
     """The 14-digit UTC timestamp pywb addresses captures by."""
     when = dt.datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else fetched_at
-    when = when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+    when = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
     return when.strftime("%Y%m%d%H%M%S")
 
 

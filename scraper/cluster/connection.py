@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
-from redis.exceptions import BusyLoadingError, ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from archive.errors import ConfigError
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
@@ -28,8 +28,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive import __version__
 from archive.errors import WarcWriteError
-from archive.warc.recover import recover_directory
 from archive.warc.records import Exchange, RevisitTarget, Truncation, sha1_digest, warc_date
+from archive.warc.recover import recover_directory
 from archive.warc.writer import WarcWriter, WriterOptions, fsync_mode
 from scraper.durability import DurabilityGate
 from scraper.signals import decompression_capped, response_archived
@@ -79,8 +79,9 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("ARCHIVE_WARC_ENABLED"):
             raise NotConfigured
-        import scrapy
         import socket
+
+        import scrapy
 
         info = [
             ("software", f"newsarchive/{__version__} (Scrapy/{scrapy.__version__})"),
@@ -233,7 +234,7 @@ class WarcCaptureMiddleware:
             status=response.status,
             response_headers=_header_pairs(response.headers),
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             protocol=protocol,
             ip_address=str(response.ip_address) if response.ip_address else None,
             truncated=truncated,

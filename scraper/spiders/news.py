@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def _as_list(value: Any) -> list[str]:
 def _warc_time(value: str | None) -> datetime:
     if value:
         return datetime.fromisoformat(value)
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _is_html(response: Response) -> bool:
@@ -310,7 +310,7 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
             if request is not None:
                 yield request
         self.crawler.stats.inc_value("archive/sitemap_urls", len(sitemap.urls))
-        newest_first = sorted(sitemap.urls, key=lambda u: u.freshness or datetime.min.replace(tzinfo=timezone.utc),
+        newest_first = sorted(sitemap.urls, key=lambda u: u.freshness or datetime.min.replace(tzinfo=UTC),
                               reverse=True)
         for rank, entry in enumerate(newest_first):
             if self.state and self.state.in_scope(entry.url):

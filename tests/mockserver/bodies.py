@@ -65,7 +65,7 @@ def simple_page(title: str, body_html: str, lang: str = "en") -> bytes:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="UTF-8">\n'
         f"<title>{escape(title)}</title>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n"
         f"{body_html}\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def cp1256_article() -> bytes:

@@ -19,7 +19,6 @@ from html import escape
 from pathlib import Path
 
 from tests.mockserver import images
-from tests.mockserver.demo_feeds import ROBOTS, newest_first, post_id, render_atom, render_rss, render_sitemaps
 from tests.mockserver.demo_content import (
     ARTICLES,
     SECTION_PAGE_SIZE,
@@ -27,6 +26,7 @@ from tests.mockserver.demo_content import (
     SITE_NAME,
     DemoArticle,
 )
+from tests.mockserver.demo_feeds import ROBOTS, newest_first, post_id, render_atom, render_rss, render_sitemaps
 
 OUT = Path(__file__).resolve().parents[2] / "archive" / "demo_site"
 FRONT_PAGE_SIZE = 10

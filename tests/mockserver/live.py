@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timezone
+from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
@@ -334,5 +334,5 @@ def _not_modified(request_headers: Mapping[str, str], etag: str, last_modified: 
     except (TypeError, ValueError):
         return False  # an invalid date is ignored
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)  # "-0000": UTC, not local time
+        when = when.replace(tzinfo=UTC)  # "-0000": UTC, not local time
     return last_modified <= when.timestamp()

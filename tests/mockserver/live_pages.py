@@ -37,7 +37,7 @@ def _doc(title: str, body: str, *, head: str = "", lang: str = "en", canonical: 
         f'<nav><a href="/live/">Home</a> <a href="{SECTION}">News</a></nav></header>\n'
         f"<main>\n{body}</main>\n"
         f"<footer><p>&copy; {SITE_NAME}, a fictional newspaper for tests.</p></footer>\n</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _list_items(articles: list[LiveArticle]) -> str:
@@ -147,7 +147,7 @@ def rss(newest: list[LiveArticle], base: str, built: int) -> bytes:
         f'<atom:link href="{base}/live/feed/" rel="self" type="application/rss+xml"/>\n'
         f"<description>Fictional news that changes between crawls</description>\n<language>en</language>\n"
         f"<lastBuildDate>{_rfc822(built)}</lastBuildDate>\n{items}</channel>\n</rss>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def atom(newest: list[LiveArticle], base: str, updated: int) -> bytes:
@@ -164,7 +164,7 @@ def atom(newest: list[LiveArticle], base: str, updated: int) -> bytes:
         f"<title>{SITE_NAME}</title>\n<id>{base}/live/</id>\n<updated>{iso(updated)}</updated>\n"
         f'<link rel="self" type="application/atom+xml" href="{base}/live/feed/atom/"/>\n'
         f'<link rel="alternate" type="text/html" href="{base}/live/"/>\n{entries}</feed>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def sitemap_index(base: str, news_lastmod: int, posts_lastmod: int) -> bytes:
@@ -174,7 +174,7 @@ def sitemap_index(base: str, news_lastmod: int, posts_lastmod: int) -> bytes:
         f"<sitemap><loc>{base}/live/sitemap-news.xml</loc><lastmod>{iso(news_lastmod)}</lastmod></sitemap>\n"
         f"<sitemap><loc>{base}/live/sitemap-posts.xml</loc><lastmod>{iso(posts_lastmod)}</lastmod></sitemap>\n"
         "</sitemapindex>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def news_sitemap(newest: list[LiveArticle], base: str) -> bytes:
@@ -188,7 +188,7 @@ def news_sitemap(newest: list[LiveArticle], base: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n{urls}</urlset>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def posts_sitemap(newest: list[LiveArticle], base: str) -> bytes:
@@ -198,7 +198,7 @@ def posts_sitemap(newest: list[LiveArticle], base: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def simple(title: str, body_html: str, head: str = "") -> bytes:

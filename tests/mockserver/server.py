@@ -16,8 +16,8 @@ lying Content-Length), which a framework would "fix" for us.
 from __future__ import annotations
 
 import argparse
-import json
 import itertools
+import json
 import os
 import re
 import signal

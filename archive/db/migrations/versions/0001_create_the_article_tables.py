@@ -1,7 +1,7 @@
 """Create the article tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 02:11:27.096001
 """
 
