@@ -57,6 +57,17 @@ def test_pop_leases_and_ack_forgets(frontier: tuple[str, str]) -> None:
     assert queue.leased() == 0
 
 
+def test_seen_mark_and_push_are_one_step(frontier: tuple[str, str]) -> None:
+    """A kill between "mark seen" and "push" would lose the URL for good: the script does both."""
+    queue = _queue(*frontier, worker="w1")
+    seen_key = queue._k("test-dupefilter")
+    assert queue.push(Request("http://a.test/1"), seen_key, "fp-1") is True
+    assert queue.push(Request("http://a.test/1"), seen_key, "fp-1") is False  # seen: not queued again
+    assert queue.push(Request("http://a.test/1", dont_filter=True), seen_key, "") is True  # always queued
+    assert len(queue) == 2
+    assert queue.server.sismember(seen_key, "fp-1")
+
+
 def test_dead_workers_leases_go_back(frontier: tuple[str, str]) -> None:
     url, prefix = frontier
     dying = _queue(url, prefix, worker="dying")

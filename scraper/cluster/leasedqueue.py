@@ -63,10 +63,13 @@ class LeasedHostQueue(Base):
         """Requests taken and not yet finished, by every worker of the run."""
         return sum(int(v) for v in self.server.hvals(self._k("leased")))
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, seen_key: str | None = None, fingerprint: str = "") -> bool:
+        """Queue ``request`` unless ``fingerprint`` is already in ``seen_key`` (one atomic step)."""
         request.meta.pop(META_LEASE, None)
-        self._push(keys=[self._k("ready"), self._k("total"), self._k("seq")],
-                   args=[self._k("q:"), host_of(request.url), request.priority, self._encode_request(request)])
+        queued = self._push(keys=[self._k("ready"), self._k("total"), self._k("seq"), seen_key or self._k("seen")],
+                            args=[self._k("q:"), host_of(request.url), request.priority,
+                                  self._encode_request(request), fingerprint])
+        return bool(int(queued))
 
     def pop(self, timeout: int = 0) -> Request | None:
         lease, data = self._pop(

@@ -79,9 +79,10 @@ class ClusterScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         inherited = request.meta.pop(META_LEASE, None)
-        queued = not (not request.dont_filter and self.df.request_seen(request))
+        # seen-mark and push in one Redis script: no window where a kill loses the URL
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        queued = self.queue.push(request, self.df.key, fingerprint)
         if queued:
-            self.queue.push(request)
             self.crawler.stats.inc_value("scheduler/enqueued/redis")
         else:
             self.df.log(request, self.spider)

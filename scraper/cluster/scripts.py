@@ -27,8 +27,14 @@ local function split(v)
 end
 """
 
-# KEYS: ready, total, seq   ARGV: queue prefix, host, priority, request
+# KEYS: ready, total, seq, dupefilter   ARGV: queue prefix, host, priority, request, fingerprint
+# The fingerprint ('' for dont_filter) is marked seen in the same script as the push, so a
+# worker killed between the two can never leave a URL seen but not queued (lost for good).
+# Returns 0 when the fingerprint was seen before (nothing queued), 1 when queued.
 PUSH = """
+if ARGV[5] ~= '' and redis.call('SADD', KEYS[4], ARGV[5]) == 0 then
+  return 0
+end
 local seq = redis.call('INCR', KEYS[3]) % 4294967296
 local score = -tonumber(ARGV[3]) * 4294967296 + seq
 if redis.call('ZADD', ARGV[1] .. ARGV[2], score, ARGV[4]) == 1 then
