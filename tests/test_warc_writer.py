@@ -70,10 +70,18 @@ def test_recovery_cuts_back_to_last_whole_record_and_keeps_tail(tmp_path: Path) 
     member = gzip_member(response.data)
     with open(open_path, "ab") as stream:
         stream.write(member[: len(member) // 2])
-    os.close(writer._fd)  # the process "dies": lock released, file left as .open
+    # The process "dies": its fsync thread stops with it, the lock is released, the file stays .open.
+    with writer._lock:
+        writer._stopping = True
+        writer._lock.notify_all()
+    if writer._syncer is not None:
+        writer._syncer.join(timeout=10)
+    os.close(writer._fd)
     writer._fd = None
 
-    [recovery] = recover_directory(tmp_path)
+    recoveries = recover_directory(tmp_path)
+    assert len(recoveries) == 1, sorted(p.name for p in tmp_path.iterdir())
+    [recovery] = recoveries
     assert recovery.records == 5  # warcinfo + two pairs
     assert recovery.kept_bytes == whole_size
     assert recovery.tail_path is not None and recovery.tail_path.read_bytes() == member[: len(member) // 2]
