@@ -52,7 +52,7 @@ def test_requests_are_checked() -> None:
 
 
 def test_missing_or_foreign_databases_are_one_line_errors(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no archive database at .*newsarchive.sqlite: crawl first"):
+    with pytest.raises(ConfigError, match="no archive at .*none: run `newsarchive demo` or `crawl` first"):
         open_archive(tmp_path / "none")
     assert not (tmp_path / "none").exists()
     (tmp_path / "other").mkdir()
@@ -61,8 +61,7 @@ def test_missing_or_foreign_databases_are_one_line_errors(tmp_path: Path) -> Non
         open_archive(tmp_path / "other")
     result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path / "empty")])
     assert result.exit_code == 1
-    assert result.output == f"Error: no archive database at {tmp_path / 'empty' / 'newsarchive.sqlite'}: crawl first " \
-                            "(newsarchive crawl URL) or give --data-dir / --db\n"
+    assert result.output == f"Error: no archive at {tmp_path / 'empty'}: run `newsarchive demo` or `crawl` first\n"
     assert not (tmp_path / "empty").exists()
 
 

@@ -165,12 +165,24 @@ def open_archive(data_dir: Path, url: str | None = None) -> Database:
         engine.dispose()
         raise DatabaseError(f"cannot open database {_safe_url(full_url)}: {_one_line(exc)}") from exc
     if revision is None:
+        foreign = _has_tables(engine)
         engine.dispose()
+        if foreign:
+            raise ConfigError(f"{where} is not a newsarchive database (it holds other tables): "
+                              "give the data dir or --db of an archive")
         raise missing
     if parsed is not None and parsed.get_backend_name() != "sqlite":
         _upgrade_if_behind(full_url)
     _remember_data_dir(engine, data_dir)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _has_tables(engine: Engine) -> bool:
+    """Whether a database without our schema holds someone else's (a wrong path, not an empty one)."""
+    try:
+        return bool(inspect(engine).get_table_names())
+    except SQLAlchemyError:
+        return False
 
 
 def _remember_data_dir(engine: Engine, data_dir: Path) -> None:

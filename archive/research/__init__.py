@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from archive.db.search import SORTS, SearchHit
+from archive.db.session import open_archive as open_db_archive
 from archive.errors import ConfigError, QueryError
 from archive.research import _queries
 from archive.research._dashboard import SiteHealth, sites_dashboard
 from archive.research._diff import DiffPiece, version_word_diff, word_diff
 from archive.research._queries import highlight
-from archive.research._readonly import open_readonly
 
 __all__ = ["Archive", "DiffPiece", "FacetValue", "SearchRequest", "SearchResults", "SiteHealth", "check_query", "highlight",
            "open_archive", "word_diff"]
@@ -124,7 +124,7 @@ class Archive:
                  time_limit_ms: int = TIME_LIMIT_MS) -> None:
         self.data_dir = Path(data_dir or "newsarchive-data")
         self.time_limit_ms = time_limit_ms
-        self.database = open_readonly(self.data_dir, db)
+        self.database = open_db_archive(self.data_dir, db)
 
     def close(self) -> None:
         self.database.dispose()
