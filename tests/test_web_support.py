@@ -80,7 +80,9 @@ def _write_warc(path: Path) -> tuple[list[RecordLocation], dict[int, bytes]]:
     for n, page in enumerate(PAGES):
         html = f"<html><head><title>{page.title}</title></head><body><p>{page.body}</p></body></html>".encode()
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(page.url, "response", payload=io.BytesIO(html), http_headers=headers)
+        fetched = NOW - dt.timedelta(days=page.days_ago)  # the capture time the database gets, so replay finds it
+        record = writer.create_warc_record(page.url, "response", payload=io.BytesIO(html), http_headers=headers,
+                                           warc_headers_dict={"WARC-Date": fetched.strftime("%Y-%m-%dT%H:%M:%SZ")})
         start = raw.tell()
         writer.write_record(record)
         end = raw.tell()
