@@ -67,7 +67,7 @@ def test_storing_without_a_registered_writer_fails_loudly(tmp_path: Path) -> Non
     pipeline.db = open_database(tmp_path)
     capture = CaptureInfo(url=URL, fetched_at=item["fetched_at"], location=item["location"], status=200)
     with pytest.raises(ConfigError, match="no WARC writer is registered for this crawl"):
-        pipeline._store(capture, Extracted())
+        pipeline._store([(capture, Extracted())])
     with pipeline.db.session() as s:
         assert s.scalars(select(Capture)).all() == []
     pipeline.db.dispose()
