@@ -26,7 +26,7 @@ def test_the_frontier_is_never_held_whole_in_memory(tmp_path: Path) -> None:
             info = frontier.get(url)
             assert info is not None and info.url == url and info.depth == urls.index(url)
         assert len(frontier._cache) == 10 and not frontier._dirty and not frontier._writing
-        assert len(frontier) == 100
+        assert frontier.count() == 100
         assert sorted(i.url for i in frontier.all()) == sorted(urls)
         assert frontier.get("https://x.example/never-seen") is None
         _, new = frontier.discover(urls[0], "page")

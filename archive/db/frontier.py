@@ -122,13 +122,16 @@ class Frontier:
         self.site_id = site_id
         self.cache_rows = cache_rows
         self._cache: OrderedDict[str, UrlInfo] = OrderedDict()  # unchanged rows, least recently used first
+        self._absent: OrderedDict[str, None] = OrderedDict()  # keys just looked up and not found
         self._dirty: dict[str, UrlInfo] = {}  # changed since the last flush
         self._writing: dict[str, UrlInfo] = {}  # handed to the writer thread, maybe not committed yet
         self._lock = threading.Lock()  # guards _writing against the writer thread
         self._writer: ThreadPoolExecutor | None = None
         self._last_write: Future[int] | None = None
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """Rows in the database (changes flushed first). Not ``__len__``: ``if frontier:``
+        would then cost a flush and a query on the reactor."""
         self.flush()
         with self.db.session() as session:
             return int(session.scalar(select(func.count()).select_from(UrlState)
@@ -138,19 +141,22 @@ class Frontier:
         return self._get(url_key(url))
 
     def _get(self, key: str) -> UrlInfo | None:
-        info = self._dirty.get(key)
+        info = self._dirty.get(key) or self._cache.get(key)
         if info is not None:
+            if key in self._cache:
+                self._cache.move_to_end(key)
             return info
+        if key in self._absent:  # a link is looked up, then discovered: one query, not two
+            return None
         with self._lock:
             info = self._writing.get(key)
         if info is None:
-            info = self._cache.get(key)
-            if info is not None:
-                self._cache.move_to_end(key)
-                return info
             info = self._read(key)
-            if info is None:
-                return None
+        if info is None:
+            self._absent[key] = None
+            if len(self._absent) > 1024:
+                self._absent.popitem(last=False)
+            return None
         self._remember(key, info)
         return info
 
@@ -169,6 +175,7 @@ class Frontier:
     def _changed(self, key: str, info: UrlInfo) -> None:
         self._dirty[key] = info
         self._cache.pop(key, None)
+        self._absent.pop(key, None)
 
     def all(self) -> Iterator[UrlInfo]:
         """Every row, streamed from the database (changes are flushed first)."""
@@ -292,6 +299,8 @@ class Frontier:
                    "watched_site_id": self.site_id, "url_key": key} for key, info in pending.items()]
         with self._lock:
             self._writing.update(pending)
+        for key, info in pending.items():  # likely asked for again soon (fetched, recorded)
+            self._remember(key, info)
         return pending, values
 
     def _write(self, pending: dict[str, UrlInfo], values: list[_Values]) -> int:
