@@ -263,8 +263,9 @@ class Frontier:
 
     def flush_in_background(self) -> None:
         """Hand every change since the last flush to the writer thread and return at once."""
-        if self._last_write is not None and self._last_write.done():
-            self._last_write, last = None, self._last_write
+        last = self._last_write
+        if last is not None and last.done():
+            self._last_write = None
             last.result()  # a failed write is not silently dropped: its rows were lost
         if not self._dirty:
             return
