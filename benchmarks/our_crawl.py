@@ -1,9 +1,10 @@
 """Our pipeline: ``run_crawl`` writing WARCs, with the same concurrency as the baseline.
 
-Run as ``python benchmarks/our_crawl.py URL CONCURRENCY DATA_DIR [--db]``; prints JSON
+Run as ``python benchmarks/our_crawl.py URL CONCURRENCY DATA_DIR [--db] [NAME=VALUE ...]``; prints JSON
 stats. Without ``--db`` it is ``newsarchive crawl -s ARCHIVE_DB_ENABLED=False`` (capture
 and discovery only); with ``--db`` it is the default crawl: WARC + extraction in worker
 processes + SQLite rows (and the frontier), exiting once every row is stored.
+``NAME=VALUE`` arguments are Scrapy settings, as ``crawl -s NAME=VALUE`` (for A/B runs).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> None:
     }
     if not database:
         overrides["ARCHIVE_DB_ENABLED"] = "False"
+    overrides.update(arg.split("=", 1) for arg in sys.argv[4:] if "=" in arg)
     summary = run_crawl(CrawlOptions(seeds=[url], data_dir=data_dir, allow_private=True, overrides=overrides))
     stats = summary.stats
     print(json.dumps({"responses": summary.responses,

@@ -130,12 +130,13 @@ class CrawlState:
             remember_discovered(self.db, self.site.id, list(feeds), list(sitemaps))
 
     def flush(self) -> None:
+        """Called on the reactor every few seconds: the writes happen on the frontier's thread."""
         if self.frontier is not None:
-            self.frontier.flush()
+            self.frontier.flush_in_background()
 
     def close(self) -> None:
         if self.frontier is not None and self.db is not None and self.site is not None:
-            self.frontier.flush()
+            self.frontier.close()
             mark_crawl(self.db, self.site.id, finished=utcnow())
             self.db.dispose()
 

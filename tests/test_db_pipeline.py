@@ -67,7 +67,7 @@ def test_storing_without_a_registered_writer_fails_loudly(tmp_path: Path) -> Non
     pipeline.db = open_database(tmp_path)
     capture = CaptureInfo(url=URL, fetched_at=item["fetched_at"], location=item["location"], status=200)
     with pytest.raises(ConfigError, match="no WARC writer is registered for this crawl"):
-        pipeline._store(capture, Extracted())
+        pipeline._store([(capture, Extracted())])
     with pipeline.db.session() as s:
         assert s.scalars(select(Capture)).all() == []
     pipeline.db.dispose()
@@ -141,3 +141,45 @@ def test_crawl_through_the_reactor(tmp_path: Path) -> None:
         assert {c.crawl_id for c in s.scalars(select(Capture))} == {crawl.id}
         assert len(s.scalars(select(ArticleVersion)).all()) == 2
     db.dispose()
+
+
+def test_a_batch_is_stored_in_crawl_order_and_one_bad_page_costs_only_its_row(tmp_path: Path) -> None:
+    """The writer stores ready pages in one transaction; when that fails, page by page, so
+    the good pages still get their rows and only the bad one reports an error."""
+    from concurrent.futures import Future
+
+    from archive.errors import DatabaseError
+    from archive.ingest.record import extract_record
+    from scraper.pipelines.articles import _Page
+
+    items = _items(tmp_path)
+    crawler = get_crawler(settings_dict={"ARCHIVE_DATA_DIR": str(tmp_path), **CAPTURE_ON})
+    pipeline = ArticlePipeline.from_crawler(crawler)
+    pipeline.db = open_database(tmp_path)
+    DurabilityGate.of(crawler).provide(lambda location: None)
+    pages = []
+    for n, item in enumerate(items):
+        capture = CaptureInfo(url=URL, fetched_at=item["fetched_at"], location=item["location"], status=200,
+                              mime_type="text/html")
+        future: Future[Extracted] = Future()
+        loc = item["location"]
+        future.set_result(extract_record(str(tmp_path / "warcs" / loc.file), loc.offset, loc.length, URL)
+                          if n != 1 else Extracted(error="poisoned"))
+        pages.append(_Page(capture, future))
+    store = pipeline._store
+
+    def failing_store(batch):  # type: ignore[no-untyped-def]
+        if any(e.error == "poisoned" for _, e in batch):
+            raise DatabaseError("database error: the poisoned page")
+        return store(batch)
+
+    pipeline._store = failing_store  # type: ignore[method-assign]
+    try:
+        outcomes = pipeline._write(pages)
+        with pipeline.db.session() as s:
+            stored = [c.warc_offset for c in s.scalars(select(Capture).order_by(Capture.id))]
+    finally:
+        pipeline.db.dispose()
+    assert [o[0].outcome for o in (outcomes[0], outcomes[2])] == ["new-article", "new-version"]
+    assert isinstance(outcomes[1][0], DatabaseError)
+    assert stored == [items[0]["location"].offset, items[2]["location"].offset]  # crawl order, no bad row

@@ -13,15 +13,26 @@ change newer than our last fetch.
 
 The frontier is state, rebuilt from the WARCs when lost: ``rebuild_frontier_from_warcs``
 in ``archive.ingest.frontier_rebuild`` (run by ``reindex``) refills it from the records' headers.
+
+Memory: the frontier is never held whole. Rows changed since the last flush stay in memory
+until they are written; other rows are read from the database when asked for and kept in
+a bounded cache (``CACHE_ROWS``), so a 100,000-page crawl does not grow with its URLs.
+Writes: ``flush_in_background`` takes the changes as plain values on the caller's thread
+(the reactor: cheap) and writes them in one transaction on a writer thread, in order, so
+the crawl never waits for the database; ``flush`` writes and waits (close, rebuild).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from archive.db.models import UrlState, WatchedSite
 from archive.db.session import Database
@@ -31,6 +42,7 @@ from archive.discovery.recrawl import next_due
 POLLED_KINDS = frozenset({"seed", "feed", "sitemap", "section"})
 FETCHED, QUEUED, FAILED, GONE = "fetched", "queued", "failed", "gone"
 RETRY_FAILED_AFTER = dt.timedelta(hours=1)
+CACHE_ROWS = 20_000  # unchanged rows kept in memory (about 1 KB each)
 
 
 def utcnow() -> dt.datetime:
@@ -45,7 +57,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 @dataclass
 class UrlInfo:
-    """One frontier row held in memory while a crawl runs."""
+    """One frontier row, as the crawl reads and changes it."""
 
     url: str
     kind: str = "page"
@@ -99,40 +111,87 @@ class FetchResult:
 
 
 _COLUMNS = [f.name for f in fields(UrlInfo) if f.name != "id"]
+_Values = dict[str, Any]
 
 
 class Frontier:
-    """In-memory view of one site's ``url_states`` with batched, ordered writes."""
+    """One site's ``url_states``: changed rows and a bounded cache in memory, ordered writes."""
 
-    def __init__(self, db: Database, site_id: int) -> None:
+    def __init__(self, db: Database, site_id: int, cache_rows: int = CACHE_ROWS) -> None:
         self.db = db
         self.site_id = site_id
-        self._rows: dict[str, UrlInfo] = {}
-        self._dirty: dict[str, UrlInfo] = {}
-        self._load()
+        self.cache_rows = cache_rows
+        self._cache: OrderedDict[str, UrlInfo] = OrderedDict()  # unchanged rows, least recently used first
+        self._absent: OrderedDict[str, None] = OrderedDict()  # keys just looked up and not found
+        self._dirty: dict[str, UrlInfo] = {}  # changed since the last flush
+        self._writing: dict[str, UrlInfo] = {}  # handed to the writer thread, maybe not committed yet
+        self._lock = threading.Lock()  # guards _writing against the writer thread
+        self._writer: ThreadPoolExecutor | None = None
+        self._last_write: Future[int] | None = None
 
-    def _load(self) -> None:
+    def count(self) -> int:
+        """Rows in the database (changes flushed first). Not ``__len__``: ``if frontier:``
+        would then cost a flush and a query on the reactor."""
+        self.flush()
         with self.db.session() as session:
-            rows = session.execute(select(UrlState).where(UrlState.watched_site_id == self.site_id)).scalars()
-            for row in rows:
-                info = UrlInfo(**{name: getattr(row, name) for name in _COLUMNS}, id=row.id)
-                self._rows[row.url_key] = info
-
-    def __len__(self) -> int:
-        return len(self._rows)
+            return int(session.scalar(select(func.count()).select_from(UrlState)
+                                      .where(UrlState.watched_site_id == self.site_id)) or 0)
 
     def get(self, url: str) -> UrlInfo | None:
-        return self._rows.get(url_key(url))
+        return self._get(url_key(url))
 
-    def all(self) -> Iterable[UrlInfo]:
-        return self._rows.values()
+    def _get(self, key: str) -> UrlInfo | None:
+        info = self._dirty.get(key) or self._cache.get(key)
+        if info is not None:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+            return info
+        if key in self._absent:  # a link is looked up, then discovered: one query, not two
+            return None
+        with self._lock:
+            info = self._writing.get(key)
+        if info is None:
+            info = self._read(key)
+        if info is None:
+            self._absent[key] = None
+            if len(self._absent) > 1024:
+                self._absent.popitem(last=False)
+            return None
+        self._remember(key, info)
+        return info
+
+    def _read(self, key: str) -> UrlInfo | None:
+        with self.db.session() as session:
+            row = session.execute(select(UrlState).where(
+                UrlState.watched_site_id == self.site_id, UrlState.url_key == key)).scalar_one_or_none()
+            return None if row is None else _info(row)
+
+    def _remember(self, key: str, info: UrlInfo) -> None:
+        self._cache[key] = info
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.cache_rows:
+            self._cache.popitem(last=False)
+
+    def _changed(self, key: str, info: UrlInfo) -> None:
+        self._dirty[key] = info
+        self._cache.pop(key, None)
+        self._absent.pop(key, None)
+
+    def all(self) -> Iterator[UrlInfo]:
+        """Every row, streamed from the database (changes are flushed first)."""
+        self.flush()
+        with self.db.session() as session:
+            rows = session.execute(select(UrlState).where(UrlState.watched_site_id == self.site_id)
+                                   .order_by(UrlState.id).execution_options(yield_per=1000)).scalars()
+            for row in rows:
+                yield _info(row)
 
     def due(self, now: dt.datetime | None = None) -> list[UrlInfo]:
         now = now or utcnow()
-        return [info for info in self._rows.values() if info.is_due(now)]
+        return [info for info in self.all() if info.is_due(now)]
 
     def queued(self) -> list[UrlInfo]:
-        return [info for info in self._rows.values() if info.status == QUEUED]
+        return [info for info in self.all() if info.status == QUEUED]
 
     def discover(
         self,
@@ -147,12 +206,11 @@ class Frontier:
     ) -> tuple[UrlInfo, bool]:
         """Record a URL seen in a page, feed or sitemap; (info, True) when it is new."""
         key = url_key(url)
-        info = self._rows.get(key)
+        info = self._get(key)
         if info is None:
             info = UrlInfo(url=url, kind=kind, depth=depth, published_at=published,
                            announced_at=announced, title=title, language=language)
-            self._rows[key] = info
-            self._dirty[key] = info
+            self._changed(key, info)
             return info, True
         changed = False
         if kind in POLLED_KINDS and info.kind not in POLLED_KINDS or (kind == "article" and info.kind == "page"):
@@ -167,7 +225,7 @@ class Frontier:
                 setattr(info, name, value)
                 changed = True
         if changed:
-            self._dirty[key] = info
+            self._changed(key, info)
         return info, False
 
     def record_fetch(self, url: str, result: FetchResult, now: dt.datetime | None = None) -> UrlInfo:
@@ -192,7 +250,7 @@ class Frontier:
         info.next_due = None if info.kind in POLLED_KINDS else next_due(
             _aware(info.published_at), now, info.fetch_count, now
         )
-        self._dirty[url_key(url)] = info
+        self._changed(url_key(url), info)
         return info
 
     def record_failure(self, url: str, now: dt.datetime | None = None) -> None:
@@ -201,30 +259,72 @@ class Frontier:
         info, _ = self.discover(url)
         info.status = FAILED
         info.next_due = now + RETRY_FAILED_AFTER
-        self._dirty[url_key(url)] = info
+        self._changed(url_key(url), info)
+
+    def flush_in_background(self) -> None:
+        """Hand every change since the last flush to the writer thread and return at once."""
+        last = self._last_write
+        if last is not None and last.done():
+            self._last_write = None
+            last.result()  # a failed write is not silently dropped: its rows were lost
+        if not self._dirty:
+            return
+        pending, values = self._take()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-frontier")
+        self._last_write = self._writer.submit(self._write, pending, values)
 
     def flush(self) -> int:
-        """Write every change since the last flush in one transaction; returns rows written."""
+        """Write every change since the last flush in one transaction, after any background
+        write; returns rows written by this call."""
+        if self._last_write is not None:
+            self._last_write.result()  # re-raises a failed background write
+            self._last_write = None
         if not self._dirty:
             return 0
+        return self._write(*self._take())
+
+    def close(self) -> None:
+        """Write what is left and stop the writer thread."""
+        try:
+            self.flush()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+
+    def _take(self) -> tuple[dict[str, UrlInfo], list[_Values]]:
+        """The changes as plain values, taken now: the rows may change again meanwhile."""
         pending, self._dirty = self._dirty, {}
-        with self.db.session() as session:
-            connection = session.connection()
-            upsert = _upsert_for(connection.dialect.name)
-            for key, info in pending.items():
-                values = {name: _utc(getattr(info, name)) for name in _COLUMNS}
-                if info.id is None:
-                    # Upsert: two ad-hoc crawls of one host may discover the same URL.
-                    statement = upsert(UrlState).values(
-                        **values, watched_site_id=self.site_id, url_key=key
-                    )
-                    statement = statement.on_conflict_do_update(
-                        index_elements=[UrlState.watched_site_id, UrlState.url_key], set_=values
-                    ).returning(UrlState.id)
-                    info.id = connection.execute(statement).scalar_one()
-                else:
-                    connection.execute(update(UrlState).where(UrlState.id == info.id).values(**values))
-        return len(pending)
+        values = [{**{name: _utc(getattr(info, name)) for name in _COLUMNS},
+                   "watched_site_id": self.site_id, "url_key": key} for key, info in pending.items()]
+        with self._lock:
+            self._writing.update(pending)
+        for key, info in pending.items():  # likely asked for again soon (fetched, recorded)
+            self._remember(key, info)
+        return pending, values
+
+    def _write(self, pending: dict[str, UrlInfo], values: list[_Values]) -> int:
+        """One transaction of upserts (two ad-hoc crawls of one host may discover the same URL)."""
+        try:
+            with self.db.session() as session:
+                connection = session.connection()
+                statement = _upsert_for(connection.dialect.name)(UrlState)
+                statement = statement.on_conflict_do_update(
+                    index_elements=[UrlState.watched_site_id, UrlState.url_key],
+                    set_={name: getattr(statement.excluded, name) for name in _COLUMNS},
+                )
+                connection.execute(statement, values)
+        finally:
+            with self._lock:
+                for key, info in pending.items():
+                    if self._writing.get(key) is info:
+                        del self._writing[key]
+        return len(values)
+
+
+def _info(row: UrlState) -> UrlInfo:
+    return UrlInfo(**{name: getattr(row, name) for name in _COLUMNS}, id=row.id)
 
 
 def _utc(value: object) -> object:

@@ -1,0 +1,67 @@
+"""archive/db/frontier.py: bounded memory and writes beside the crawl, in order."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from archive.db.frontier import FETCHED, FetchResult, Frontier
+from archive.db.session import open_database
+from archive.db.sites import adhoc_site
+
+
+def test_the_frontier_is_never_held_whole_in_memory(tmp_path: Path) -> None:
+    """Past the cache bound rows come back from the database, unchanged, when asked for."""
+    db = open_database(tmp_path)
+    try:
+        site = adhoc_site(db, ["https://x.example/"])
+        frontier = Frontier(db, site.id, cache_rows=10)
+        urls = [f"https://x.example/a/{n}" for n in range(100)]
+        for n, url in enumerate(urls):
+            frontier.discover(url, "article", depth=n)
+            if n % 7 == 0:
+                frontier.flush_in_background()
+        frontier.flush()
+        for url in urls:  # every row read back through a cache of ten
+            info = frontier.get(url)
+            assert info is not None and info.url == url and info.depth == urls.index(url)
+        assert len(frontier._cache) == 10 and not frontier._dirty and not frontier._writing
+        assert frontier.count() == 100
+        assert sorted(i.url for i in frontier.all()) == sorted(urls)
+        assert frontier.get("https://x.example/never-seen") is None
+        _, new = frontier.discover(urls[0], "page")
+        assert new is False  # known from the database, not a new URL
+    finally:
+        db.dispose()
+
+
+def test_a_background_write_keeps_the_latest_values(tmp_path: Path) -> None:
+    """A row changed while its earlier values are being written ends with the later values,
+    and reads during the write see the row (it is neither in the database nor forgotten)."""
+    db = open_database(tmp_path)
+    try:
+        site = adhoc_site(db, ["https://x.example/"])
+        frontier = Frontier(db, site.id)
+        url = "https://x.example/a"
+        frontier.discover(url, "article")
+        release, started = threading.Event(), threading.Event()
+        write = frontier._write
+
+        def held_write(*args):  # type: ignore[no-untyped-def]
+            started.set()
+            release.wait()
+            return write(*args)
+
+        frontier._write = held_write  # type: ignore[method-assign]
+        frontier.flush_in_background()
+        started.wait()
+        seen = frontier.get(url)
+        assert seen is not None and seen.status == "queued"  # in flight, still visible
+        frontier.record_fetch(url, FetchResult(status=200, etag='"v2"'))
+        release.set()
+        frontier._write = write  # type: ignore[method-assign]
+        frontier.close()
+        reread = Frontier(db, site.id).get(url)
+        assert reread is not None and reread.status == FETCHED and reread.etag == '"v2"'
+    finally:
+        db.dispose()
