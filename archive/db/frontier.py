@@ -27,6 +27,7 @@ from archive.db.models import UrlState, WatchedSite
 from archive.db.session import Database
 from archive.db.text import url_key
 from archive.discovery.recrawl import next_due
+from archive.errors import DatabaseError
 
 POLLED_KINDS = frozenset({"seed", "feed", "sitemap", "section"})
 FETCHED, QUEUED, FAILED, GONE = "fetched", "queued", "failed", "gone"
@@ -204,26 +205,37 @@ class Frontier:
         self._dirty[url_key(url)] = info
 
     def flush(self) -> int:
-        """Write every change since the last flush in one transaction; returns rows written."""
+        """Write every change since the last flush in one transaction; returns rows written.
+
+        If the database fails (e.g. PostgreSQL restarting), the changes are kept for the
+        next flush, and rows created in the rolled-back transaction are forgotten."""
         if not self._dirty:
             return 0
         pending, self._dirty = self._dirty, {}
-        with self.db.session() as session:
-            connection = session.connection()
-            upsert = _upsert_for(connection.dialect.name)
-            for key, info in pending.items():
-                values = {name: _utc(getattr(info, name)) for name in _COLUMNS}
-                if info.id is None:
-                    # Upsert: two ad-hoc crawls of one host may discover the same URL.
-                    statement = upsert(UrlState).values(
-                        **values, watched_site_id=self.site_id, url_key=key
-                    )
-                    statement = statement.on_conflict_do_update(
-                        index_elements=[UrlState.watched_site_id, UrlState.url_key], set_=values
-                    ).returning(UrlState.id)
-                    info.id = connection.execute(statement).scalar_one()
-                else:
-                    connection.execute(update(UrlState).where(UrlState.id == info.id).values(**values))
+        created: list[UrlInfo] = []
+        try:
+            with self.db.session() as session:
+                connection = session.connection()
+                upsert = _upsert_for(connection.dialect.name)
+                for key, info in pending.items():
+                    values = {name: _utc(getattr(info, name)) for name in _COLUMNS}
+                    if info.id is None:
+                        # Upsert: two ad-hoc crawls of one host may discover the same URL.
+                        statement = upsert(UrlState).values(
+                            **values, watched_site_id=self.site_id, url_key=key
+                        )
+                        statement = statement.on_conflict_do_update(
+                            index_elements=[UrlState.watched_site_id, UrlState.url_key], set_=values
+                        ).returning(UrlState.id)
+                        info.id = connection.execute(statement).scalar_one()
+                        created.append(info)
+                    else:
+                        connection.execute(update(UrlState).where(UrlState.id == info.id).values(**values))
+        except DatabaseError:
+            for info in created:
+                info.id = None
+            self._dirty = {**pending, **self._dirty}
+            raise
         return len(pending)
 
 
