@@ -64,7 +64,13 @@ def run_workers(site: ClusterSite, workers: int, base: Path, concurrency: int, d
     all_in = max(_joined_at(base / f"n{workers}-w{i}.log") for i in range(workers))
     end = page_times[int(len(page_times) * 0.9)]
     steady = [t for t in page_times if all_in <= t <= end]
+    delayed = {site.urls[i].split("/")[2] for i in site.delays}
+    ends = {kind: max((e["t"] for e in entries if (e["host"] in delayed) == is_delayed), default=times[0])
+            - times[0] for kind, is_delayed in (("delay", True), ("other", False))}
     return {"workers": workers, "exit_codes": codes, "requests": len(entries), "pages": len(page_times),
+            # when the Crawl-delay hosts and the other hosts were done: the end is politeness-bound
+            # when the first is much later than the second
+            "crawl_delay_hosts_done_s": round(ends["delay"], 1), "other_hosts_done_s": round(ends["other"], 1),
             "seconds": round(span, 1), "pages_per_s": round(len(page_times) / span, 2),
             "steady_pages_per_s": round(len(steady) / max(end - all_in, 0.001), 2),
             "worker_cpu_s_per_page": round(cpu / len(page_times), 3), "load_avg_1m": os.getloadavg()[0]}

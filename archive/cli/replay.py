@@ -87,6 +87,8 @@ def register(main: click.Group) -> None:
                lookup: str | None, refresh: int, all_pages: bool) -> None:
         """Serve the data dir's WARCs through pywb (wayback), on its own port.
 
+        With --warcs, the WARCs of those folders instead (every worker's, for a cluster crawl).
+
         The collection lives in DATA_DIR/replay and links the WARC files without copying
         them; its index is brought up to date first. The start page lists the captured
         articles, each once with its earlier captures beside it.
@@ -110,7 +112,11 @@ def register(main: click.Group) -> None:
     @_all_pages_option
     @archive_errors
     def index(data_dir: Path, warcs: tuple[Path, ...], db_url: str | None, rebuild: bool, all_pages: bool) -> None:
-        """Bring the replay collection's CDXJ index up to date with DATA_DIR/warcs (or the --warcs folders)."""
+        """Bring the replay collection's CDXJ index up to date with the WARC files.
+
+        Those of DATA_DIR/warcs, or of the --warcs folders (every worker's, for a cluster
+        crawl); WARCs of folders no longer given are dropped from the index.
+        """
         stats = sync_collection(data_dir, rebuild=rebuild, db_url=db_url, all_pages=all_pages, warcs=warcs)
         _report(stats)
         coll = ensure_collection(data_dir, warcs)
