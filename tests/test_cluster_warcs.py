@@ -157,3 +157,41 @@ def test_export_wacz_packs_both_folders(two_workers: TwoWorkers, tmp_path: Path)
         pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").decode().splitlines()[1:]]
     assert packed == {p.name for folder in two_workers.warcs for p in folder.glob("*.warc.gz")}
     assert {page["url"] for page in pages} >= two_workers.site_articles
+
+
+def _same_named_warcs(tmp_path: Path) -> list[Path]:
+    """Two folders, each with a WARC called ``crawl.warc.gz`` (other tools' names can collide)."""
+    from archive.warc.writer import WarcWriter, WriterOptions
+    from tests.warc_helpers import html_exchange
+
+    folders = []
+    for n in range(2):
+        folder = tmp_path / f"folder{n}"
+        with WarcWriter(folder, WriterOptions(prefix="x")) as writer:
+            writer.write_exchange(html_exchange(f"http://news.example/{n}"))
+        [written] = folder.glob("*.warc.gz")
+        written.rename(folder / "crawl.warc.gz")
+        folders.append(folder)
+    return folders
+
+
+def test_export_wacz_refuses_two_folders_files_of_the_same_name(tmp_path: Path) -> None:
+    folders = _same_named_warcs(tmp_path)
+    result = _cli("export-wacz", "--data-dir", str(tmp_path / "data"), "--warcs", str(folders[0]),
+                  "--warcs", str(folders[1]), "-o", str(tmp_path / "out.wacz"))
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {folders[1] / 'crawl.warc.gz'} and {folders[0] / 'crawl.warc.gz'} have the "
+                             "same name; a WACZ holds WARC files by name (rename one, or export the folders "
+                             "separately)\n")
+
+
+@requires_pywb
+def test_index_reports_two_folders_files_of_the_same_name(tmp_path: Path) -> None:
+    folders = _same_named_warcs(tmp_path)
+    result = CliRunner().invoke(__import__("scraper.cli", fromlist=["main"]).main,
+                                ["index", "--data-dir", str(tmp_path / "data"), "--warcs", str(folders[0]),
+                                 "--warcs", str(folders[1])])
+    assert result.exit_code == 1
+    first, second = (folder.resolve() / "crawl.warc.gz" for folder in folders)
+    assert f"warning: {second}: not indexed: {first} has the same name in another folder" in result.output
+    assert "Indexed 1 of 1 WARC files" in result.output
