@@ -127,3 +127,32 @@ def test_reindex_catches_up_when_postgresql_is_back_after_the_crawl(
     assert set(rows) == articles and set(rows.values()) == {1}, "every article once in the database"
     record_ids = _record_ids(db_url, tmp_path / "w0")
     assert len(record_ids) == len(set(record_ids))
+
+
+def test_per_url_state_is_kept_through_an_outage_and_saved_when_postgresql_is_back(
+        tmp_path: Path, proxied_pg: tuple[TcpProxy, str]) -> None:
+    from archive.db.frontier import Frontier
+    from archive.db.sites import adhoc_site
+    from archive.errors import DatabaseError
+
+    proxy, db_url = proxied_pg
+    db = open_database(tmp_path, db_url)
+    try:
+        site = adhoc_site(db, ["https://x.example/"])
+        frontier = Frontier(db, site.id)
+        frontier.discover("https://x.example/a", "article")
+        assert frontier.flush() == 1
+        frontier.record_failure("https://x.example/a")
+        new, _ = frontier.discover("https://x.example/b", "article")
+        proxy.cut()
+        with pytest.raises(DatabaseError):
+            frontier.flush()
+        assert new.id is None, "an id from the rolled-back transaction is forgotten"
+        proxy.restore()
+        assert frontier.flush() == 2, "the changes made during the outage are written once it is back"
+        saved = Frontier(db, site.id)
+    finally:
+        db.dispose()
+    a, b = saved.get("https://x.example/a"), saved.get("https://x.example/b")
+    assert a is not None and a.status == "failed"
+    assert b is not None and b.id == new.id
