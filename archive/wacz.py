@@ -61,6 +61,7 @@ class WaczOptions:
     since: dt.datetime | None = None
     until: dt.datetime | None = None  # exclusive
     title: str | None = None
+    warcs: tuple[Path, ...] = ()  # WARC folders (every worker's); none: DATA_DIR/warcs
 
     @property
     def filtered(self) -> bool:
@@ -98,10 +99,11 @@ def ensure_wacz() -> Path:
 
 def export_wacz(data_dir: Path, options: WaczOptions, db_url: str | None = None) -> WaczResult:
     """Write ``options.output``: the selected captures, their index, pages and hashes."""
-    warcs = Path(data_dir) / "warcs"
-    files = warc_files([warcs]) if warcs.is_dir() else []
+    folders = options.warcs or (Path(data_dir) / "warcs",)
+    files = warc_files([folder for folder in folders if Path(folder).is_dir()])
     if not files:
-        raise ConfigError(f"no WARC files in {warcs}; crawl something first")
+        raise ConfigError(f"no WARC files in {', '.join(map(str, folders))}; crawl something first")
+    _refuse_same_names(files)
     output = Path(options.output).resolve()
     if output.suffix != ".wacz":
         raise ConfigError(f"{options.output}: the output file name must end in .wacz")
@@ -123,6 +125,16 @@ def export_wacz(data_dir: Path, options: WaczOptions, db_url: str | None = None)
         os.replace(tmp_output, output)
     result.warcs = len(inputs)
     return result
+
+
+def _refuse_same_names(files: list[Path]) -> None:
+    """The WACZ holds its WARCs by name, flat: two folders' files must not share one."""
+    by_name: dict[str, Path] = {}
+    for path in files:
+        other = by_name.setdefault(path.name, path)
+        if other != path:
+            raise ConfigError(f"{path} and {other} have the same name; a WACZ holds WARC files by name "
+                              "(rename one, or export the folders separately)")
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_cluster.py [--hosts 24] [--articles 12] [--workers 1,2,3]
                                        [--concurrency 2] [--delay-every 4] [--crawl-delay 0.5]
-                                       [--db URL] [--memory 100000]
+                                       [--db URL] [--memory 100000] [--rounds 3]
 
 1. The loopback news site of tests/cluster_support.py on ``--hosts`` hosts (127.0.0.2 ...),
    each response delayed 100-300 ms, Crawl-delay 0.5 s on every fourth host
@@ -13,6 +13,9 @@
    joined to the 90th-percentile page (start-up is staggered on a loaded machine).
    Politeness is checked from the servers' log: no host with a Crawl-delay saw two
    requests closer than it.
+   ``--rounds`` alternates the worker counts (1, 2, 3, 1, 2, 3, ...) so that a shared
+   machine's load falls on every count alike; each round's ratios are against that round's
+   1-worker crawl, and the medians over the rounds are reported.
 3. Redis memory: ``--memory`` typical requests pushed through the leased queue, and as many
    fingerprints into the dupefilter set; MEMORY USAGE of the keys, per million.
 
@@ -27,6 +30,7 @@ import hashlib
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -60,7 +64,13 @@ def run_workers(site: ClusterSite, workers: int, base: Path, concurrency: int, d
     all_in = max(_joined_at(base / f"n{workers}-w{i}.log") for i in range(workers))
     end = page_times[int(len(page_times) * 0.9)]
     steady = [t for t in page_times if all_in <= t <= end]
+    delayed = {site.urls[i].split("/")[2] for i in site.delays}
+    ends = {kind: max((e["t"] for e in entries if (e["host"] in delayed) == is_delayed), default=times[0])
+            - times[0] for kind, is_delayed in (("delay", True), ("other", False))}
     return {"workers": workers, "exit_codes": codes, "requests": len(entries), "pages": len(page_times),
+            # when the Crawl-delay hosts and the other hosts were done: the end is politeness-bound
+            # when the first is much later than the second
+            "crawl_delay_hosts_done_s": round(ends["delay"], 1), "other_hosts_done_s": round(ends["other"], 1),
             "seconds": round(span, 1), "pages_per_s": round(len(page_times) / span, 2),
             "steady_pages_per_s": round(len(steady) / max(end - all_in, 0.001), 2),
             "worker_cpu_s_per_page": round(cpu / len(page_times), 3), "load_avg_1m": os.getloadavg()[0]}
@@ -130,6 +140,22 @@ def _key_bytes(client, pattern: str) -> int:  # type: ignore[no-untyped-def]
     return sum(int(client.memory_usage(key, samples=0) or 0) for key in client.scan_iter(match=pattern, count=1000))
 
 
+def _summarise(rounds: list[dict[int, dict]], counts: list[int]) -> None:
+    """Median pages/s per worker count, and the median of each round's ratio to its 1-worker crawl."""
+    one = counts[0]
+    for key in ("pages_per_s", "steady_pages_per_s"):
+        for workers in counts:
+            values = [r[workers][key] for r in rounds]
+            line = f"{workers} workers: {key} median {statistics.median(values):.2f} ({', '.join(map(str, values))})"
+            if workers != one:
+                ratios = [r[workers][key] / r[one][key] for r in rounds]
+                line += (f"; {statistics.median(ratios):.2f}x the 1-worker crawl "
+                         f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
+            print(line)
+    violations = sum(r[w]["politeness_violations"] for r in rounds for w in counts)
+    print(f"politeness: {violations} Crawl-delay violations over {len(rounds)} rounds")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, default=24)
@@ -140,23 +166,27 @@ def main() -> None:
     parser.add_argument("--crawl-delay", type=float, default=0.5)
     parser.add_argument("--db", default=None, help="PostgreSQL URL (default: no database, frontier only)")
     parser.add_argument("--memory", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of every worker count")
     args = parser.parse_args()
-    results = []
+    counts = [int(n) for n in args.workers.split(",")]
+    rounds: list[dict[int, dict]] = []
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         base = Path(tmp)
-        for workers in (int(n) for n in args.workers.split(",")):
-            delays = {i: args.crawl_delay for i in range(0, args.hosts, args.delay_every)}
-            run_dir = base / f"site{workers}"
-            run_dir.mkdir()
-            with ClusterSite(run_dir, args.hosts, args.articles, delays, latency=(0.1, 0.3)) as site:
-                result = run_workers(site, workers, base, args.concurrency, args.db)
-                result["politeness_violations"] = len(spacing_ok(site))
-            results.append(result)
-            print(json.dumps(result), flush=True)
-    for key in ("pages_per_s", "steady_pages_per_s"):
-        one = results[0][key]
-        for result in results[1:]:
-            print(f"{result['workers']} workers: {result[key] / one:.2f}x the {key} of 1")
+        for number in range(args.rounds):
+            results: dict[int, dict] = {}
+            (base / f"r{number}").mkdir()
+            for workers in counts:
+                delays = {i: args.crawl_delay for i in range(0, args.hosts, args.delay_every)}
+                run_dir = base / f"r{number}-site{workers}"
+                run_dir.mkdir()
+                with ClusterSite(run_dir, args.hosts, args.articles, delays, latency=(0.1, 0.3)) as site:
+                    result = run_workers(site, workers, base / f"r{number}", args.concurrency, args.db)
+                    result["politeness_violations"] = len(spacing_ok(site))
+                result["round"] = number
+                results[workers] = result
+                print(json.dumps(result), flush=True)
+            rounds.append(results)
+    _summarise(rounds, counts)
     if args.memory:
         print(json.dumps(redis_memory(args.memory)))
 

@@ -20,6 +20,7 @@ from archive.db.sites import SiteConfig, adhoc_site, get_site, remember_discover
 from archive.discovery.canonical import canonicalize
 from archive.discovery.errors import UrlError
 from archive.discovery.traps import TrapGuard
+from archive.errors import DatabaseError
 from archive.scope import Scope
 from archive.warc.records import RevisitTarget
 
@@ -42,6 +43,7 @@ class CrawlState:
     guard: TrapGuard = field(default_factory=TrapGuard)
     allow: list[re.Pattern[str]] = field(default_factory=list)
     deny: list[re.Pattern[str]] = field(default_factory=list)
+    _flush_failing: bool = False
 
     @classmethod
     def open(cls, settings: Any, seeds: list[str], site_name: str | None, allow_domains: list[str],
@@ -130,9 +132,23 @@ class CrawlState:
             remember_discovered(self.db, self.site.id, list(feeds), list(sitemaps))
 
     def flush(self) -> None:
-        """Called on the reactor every few seconds: the writes happen on the frontier's thread."""
-        if self.frontier is not None:
-            self.frontier.flush_in_background()
+        """Called on the reactor every few seconds: the writes happen on the frontier's thread.
+
+        A database outage (PostgreSQL restarting) keeps the changes for the next try
+        instead of stopping the crawl's saves."""
+        if self.frontier is None:
+            return
+        try:
+            saved = self.frontier.flush_in_background()
+        except DatabaseError as exc:
+            if not self._flush_failing:
+                logger.warning("Per-URL state not saved (%s): kept in memory, tried again at the next flush", exc)
+            self._flush_failing = True
+            return
+        if saved:
+            if self._flush_failing:
+                logger.warning("Per-URL state saved again: the database is back")
+            self._flush_failing = False
 
     def close(self) -> None:
         if self.frontier is not None and self.db is not None and self.site is not None:

@@ -209,6 +209,8 @@ def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any])
     if failures:  # the crawl could not start, e.g. "database is locked" while opening its row
         failures[0].raiseException()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    if stats.get("newsarchive/db/unstored"):
+        _catch_up_after_outage(settings, int(stats["newsarchive/db/unstored"]))
     counts = progress_counts(stats)
     spider = crawler.spider
     return CrawlSummary(
@@ -227,6 +229,21 @@ def _run(options: CrawlOptions, settings: Settings, spider_args: dict[str, Any])
         log_file=options.log_file,
         extraction_warnings=_extraction_warnings(options, stats.get("newsarchive/db/crawl_id")),
     )
+
+
+def _catch_up_after_outage(settings: Settings, unstored: int) -> None:
+    """Pages archived while the database was unreachable get their rows now that the
+    WARC files are closed (the same catch-up as a crawl's start); if it is still down,
+    the next crawl's start or ``newsarchive reindex`` does it."""
+    from archive.catchup import catch_up_data_dir
+
+    try:
+        catch_up_data_dir(Path(settings.get("ARCHIVE_DATA_DIR")),
+                          settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
+                          settings.getint("ARCHIVE_DB_WORKERS", 0) or None)
+    except ArchiveError as exc:
+        logging.getLogger(__name__).warning("%d archived pages have no database row yet (%s): the next crawl's start-up catch-up, "
+                       "or `newsarchive reindex`, stores them from the WARC files", unstored, exc)
 
 
 def _extraction_warnings(options: CrawlOptions, crawl_id: int | None) -> list[str]:

@@ -144,6 +144,44 @@ def test_status_lists_workers_runs_and_hosts(frontier: tuple[str, str]) -> None:
     assert "  a.test: Crawl-delay 2 s, 0 on the wire" in lines
 
 
+def test_download_time_limit_survives_a_trip_to_another_machine(
+        frontier: tuple[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """ARCHIVE_MAX_DOWNLOAD_TIME bounds a URL's tries together; a retry queued on machine A
+    (whose monotonic clock started at its boot) may be fetched on machine B."""
+    from types import SimpleNamespace
+
+    from scrapy.utils.test import get_crawler
+
+    from scraper import settings as project_settings
+    from scraper.cluster import leasedqueue
+    from scraper.downloadermiddlewares.warc_capture import (
+        META_FIRST_TRY,
+        DownloadTimeExceeded,
+        WarcCaptureMiddleware,
+    )
+
+    queue = _queue(*frontier, worker="w1")
+    clock_a = SimpleNamespace(monotonic=lambda: time.monotonic() - 1e6)  # A booted ~12 days after B
+    with monkeypatch.context() as patch:
+        patch.setattr(leasedqueue, "time", clock_a)
+        for url, used in (("http://a.test/used-50s", 50.0), ("http://b.test/used-70s", 70.0)):
+            queue.push(Request(url, meta={META_FIRST_TRY: clock_a.monotonic() - used}))
+    stored = [queue._decode_request(data) for key in queue.server.scan_iter(match=f"{queue.key}:q:*")
+              for data in queue.server.zrange(key, 0, -1)]
+    assert sorted(round(r.meta[leasedqueue.META_TRIED_FOR]) for r in stored) == [50, 70]
+    assert all(META_FIRST_TRY not in r.meta for r in stored), "no machine's clock in Redis"
+
+    on_b = {r.url: r for r in _drain(queue)}  # taken by a worker on machine B
+    project = {name: getattr(project_settings, name) for name in dir(project_settings) if name.startswith("ARCHIVE_")}
+    crawler = get_crawler(settings_dict={**project, "ARCHIVE_DATA_DIR": str(tmp_path),
+                                         "ARCHIVE_MAX_DOWNLOAD_TIME": 60, "DOWNLOAD_TIMEOUT": 180})
+    capture = WarcCaptureMiddleware.from_crawler(crawler)
+    capture.process_request(on_b["http://a.test/used-50s"])
+    assert 9 < on_b["http://a.test/used-50s"].meta["download_timeout"] <= 11  # 10 s left (+1 s grace)
+    with pytest.raises(DownloadTimeExceeded, match="its tries took over 60 s"):
+        capture.process_request(on_b["http://b.test/used-70s"])
+
+
 def test_every_cluster_setting_is_documented() -> None:
     from pathlib import Path
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import data_dir_option
+from archive.cli.common import WARCS_ENV, data_dir_option
 from archive.errors import ConfigError
 from archive.warc.check import FileReport, check_file
 from archive.warc.files import OPEN_SUFFIXES, WARC_SUFFIXES, is_warc_name, warc_files
@@ -36,12 +36,15 @@ def _print_report(report: FileReport) -> None:
 
 def register(main: click.Group) -> None:
     @main.command()
-    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), envvar=WARCS_ENV)
     @click.option("--strict", is_flag=True,
                   help="Treat our own conventions (warcinfo first, one record per gzip member) as problems.")
     @data_dir_option
     def check(paths: tuple[Path, ...], strict: bool, data_dir: Path) -> None:
         """Verify WARC files, .warc.gz or .warc (default: the data dir's warcs/ folder).
+
+        Give several folders (or $NEWSARCHIVE_WARCS, joined by ':') to check the WARCs of
+        every worker of a cluster crawl.
 
         Problems (exit 1): a gzip member that does not decompress, a record that does not
         parse or lacks a mandatory header, a digest that does not match, an HTTP

@@ -28,6 +28,23 @@ def data_dir_option(func: F) -> F:
     )(func)
 
 
+WARCS_ENV = "NEWSARCHIVE_WARCS"
+
+
+def warcs_option(func: F) -> F:
+    """``--warcs DIR``, repeatable (env ``NEWSARCHIVE_WARCS``, folders joined by ``:``): the
+    WARC folders of every worker of a cluster crawl; default ``DATA_DIR/warcs``."""
+    return click.option(
+        "--warcs",
+        "warcs",
+        multiple=True,
+        envvar=WARCS_ENV,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=f"A folder of WARC files; repeat for every worker's folder (or ${WARCS_ENV}, "
+        "folders joined by ':'). Default: DATA_DIR/warcs.",
+    )(func)
+
+
 def db_option(func: F) -> F:
     """``--db URL`` (env ``NEWSARCHIVE_DB``); default SQLite inside the data dir."""
     return click.option(

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from archive.cli.common import archive_errors, data_dir_option, db_option
+from archive.cli.common import WARCS_ENV, archive_errors, data_dir_option, db_option
 from archive.db.search import SORTS
 
 _DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
@@ -258,7 +258,7 @@ def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: st
 
 
 @click.command("reindex")
-@click.argument("warcs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("warcs", nargs=-1, type=click.Path(exists=True, path_type=Path), envvar=WARCS_ENV)
 @click.option("--rebuild", is_flag=True, help="Delete all derived rows first, then rebuild from the WARCs.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Extraction processes (default: one per core).")
 @data_dir_option
@@ -266,7 +266,12 @@ def export_command(fmt: str, output: str, query: str, data_dir: Path, db_url: st
 @archive_errors
 def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None, data_dir: Path,
                     db_url: str | None) -> None:
-    """Rebuild the database from WARC files (default: every WARC in DATA_DIR/warcs)."""
+    """Rebuild the database from WARC files (default: every WARC in DATA_DIR/warcs).
+
+    Give every worker's folder of a cluster crawl (or $NEWSARCHIVE_WARCS, joined by ':').
+    Each capture names its WARC file: by its name inside DATA_DIR/warcs, or by its full
+    path for a file in another folder.
+    """
     from archive.db.session import open_database
     from archive.ingest.reindex import rebuild_search_index, reindex
 

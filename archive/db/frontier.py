@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DatabaseError
 
 from archive.db.models import UrlState, WatchedSite
 from archive.db.session import Database
@@ -126,6 +127,7 @@ class Frontier:
         self._dirty: dict[str, UrlInfo] = {}  # changed since the last flush
         self._writing: dict[str, UrlInfo] = {}  # handed to the writer thread, maybe not committed yet
         self._lock = threading.Lock()  # guards _writing against the writer thread
+        self._retry: dict[str, UrlInfo] = {}  # a failed write's rows, written again by the next flush
         self._writer: ThreadPoolExecutor | None = None
         self._last_write: Future[int] | None = None
 
@@ -261,26 +263,34 @@ class Frontier:
         info.next_due = now + RETRY_FAILED_AFTER
         self._changed(url_key(url), info)
 
-    def flush_in_background(self) -> None:
-        """Hand every change since the last flush to the writer thread and return at once."""
+    def flush_in_background(self) -> bool:
+        """Hand every change since the last flush to the writer thread and return at once.
+
+        Returns whether the previous write is known to have succeeded (False while it is
+        still running); a failed one is raised here, its rows kept for the next flush."""
         last = self._last_write
-        if last is not None and last.done():
+        if last is not None:
+            if not last.done():
+                return False  # one write at a time, so a failed write's rows never overwrite newer ones
             self._last_write = None
-            last.result()  # a failed write is not silently dropped: its rows were lost
-        if not self._dirty:
-            return
-        pending, values = self._take()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-frontier")
-        self._last_write = self._writer.submit(self._write, pending, values)
+            last.result()
+        if self._dirty or self._retry:
+            pending, values = self._take()
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-frontier")
+            self._last_write = self._writer.submit(self._write, pending, values)
+        return True
 
     def flush(self) -> int:
         """Write every change since the last flush in one transaction, after any background
-        write; returns rows written by this call."""
-        if self._last_write is not None:
-            self._last_write.result()  # re-raises a failed background write
-            self._last_write = None
-        if not self._dirty:
+        write; returns rows written by this call.
+
+        If the database fails (e.g. PostgreSQL restarting), the changes are kept for the
+        next flush and the error is raised."""
+        last, self._last_write = self._last_write, None
+        if last is not None:
+            last.result()  # re-raises a failed background write (its rows wait in _retry)
+        if not self._dirty and not self._retry:
             return 0
         return self._write(*self._take())
 
@@ -295,7 +305,10 @@ class Frontier:
 
     def _take(self) -> tuple[dict[str, UrlInfo], list[_Values]]:
         """The changes as plain values, taken now: the rows may change again meanwhile."""
-        pending, self._dirty = self._dirty, {}
+        with self._lock:
+            retry, self._retry = self._retry, {}
+        pending = {**retry, **self._dirty}  # a newer change of a row wins over a failed write of it
+        self._dirty = {}
         values = [{**{name: _utc(getattr(info, name)) for name in _COLUMNS},
                    "watched_site_id": self.site_id, "url_key": key} for key, info in pending.items()]
         with self._lock:
@@ -315,6 +328,10 @@ class Frontier:
                     set_={name: getattr(statement.excluded, name) for name in _COLUMNS},
                 )
                 connection.execute(statement, values)
+        except DatabaseError:
+            with self._lock:
+                self._retry = {**pending, **self._retry}
+            raise
         finally:
             with self._lock:
                 for key, info in pending.items():

@@ -11,6 +11,9 @@ a child process: this package never imports it. The collection lives in the data
         indexes/NAME.warc.gz.cdxj    one sorted CDXJ index per WARC file
         templates/search.html        the same start page at /news/
 
+The WARCs are those of ``DATA_DIR/warcs``, or of the folders given (``--warcs``, e.g. every
+worker's folder of a cluster crawl): a file is linked under its path inside its folder,
+so the writer's names (host and process in each) keep the workers' files apart.
 WARCs are never copied. ``index_collection`` links and indexes the files that appeared
 or changed since the last run (and forgets deleted ones), so the index follows new
 crawls; pywb merges every ``.cdxj`` file of the ``indexes`` folder at query time.
@@ -23,7 +26,7 @@ import json
 import os
 import subprocess
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +56,7 @@ class Collection:
     """Paths of the pywb collection inside a data dir."""
 
     data_dir: Path
+    sources: tuple[Path, ...] = ()  # WARC folders; none: DATA_DIR/warcs
 
     @property
     def root(self) -> Path:
@@ -74,6 +78,11 @@ class Collection:
     def warcs(self) -> Path:
         return self.data_dir / "warcs"
 
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where the collection's WARCs live: the folders given, else ``DATA_DIR/warcs``."""
+        return self.sources or (self.warcs,)
+
 
 @dataclass
 class IndexStats:
@@ -94,9 +103,11 @@ def replay_address(url: str, timestamp: str | dt.datetime, base: str = "") -> st
     return f"{base.rstrip('/')}/{COLLECTION}/{timestamp}/{url}"
 
 
-def ensure_collection(data_dir: Path) -> Collection:
-    """Create the collection with ``wb-manager init`` on first use; (re)write config.yaml."""
-    coll = Collection(Path(data_dir).resolve())
+def ensure_collection(data_dir: Path, warcs: Iterable[Path] = ()) -> Collection:
+    """Create the collection with ``wb-manager init`` on first use; (re)write config.yaml.
+
+    ``warcs``: the WARC folders to replay (default ``DATA_DIR/warcs``)."""
+    coll = Collection(Path(data_dir).resolve(), tuple(dict.fromkeys(Path(w).resolve() for w in warcs)))
     try:
         coll.root.mkdir(parents=True, exist_ok=True)
         if not coll.indexes.is_dir():
@@ -117,9 +128,9 @@ def _run_wb_manager(cwd: Path, *args: str) -> None:
 
 
 def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
-    """Bring ``archive/`` symlinks and per-WARC CDXJ files in line with ``DATA_DIR/warcs``."""
+    """Bring ``archive/`` symlinks and per-WARC CDXJ files in line with the WARC folders."""
     stats = IndexStats()
-    wanted = {_link_name(path, coll.warcs): path for path in warcs_of(coll)}
+    wanted = _wanted(coll, stats)
     stats.warcs = len(wanted)
     _drop_stale(coll, wanted, stats)
     for name, warc in sorted(wanted.items()):
@@ -135,9 +146,19 @@ def index_collection(coll: Collection, *, rebuild: bool = False) -> IndexStats:
     return stats
 
 
-def warcs_of(coll: Collection) -> list[Path]:
-    """The collection's WARC files (none yet when ``DATA_DIR/warcs`` does not exist)."""
-    return warc_files([coll.warcs]) if coll.warcs.is_dir() else []
+def _wanted(coll: Collection, stats: IndexStats) -> dict[str, Path]:
+    """Link name -> WARC file, over every folder; a name taken by another folder's file is an error."""
+    wanted: dict[str, Path] = {}
+    seen: set[Path] = set()  # nested folders given both: each file once
+    for folder in coll.folders:
+        for path in warc_files([folder]) if folder.is_dir() else []:
+            name = _link_name(path, folder)
+            if wanted.get(name, path) != path:
+                stats.errors.append(f"{path}: not indexed: {wanted[name]} has the same name in another folder")
+            elif path not in seen:
+                wanted[name] = path
+                seen.add(path)
+    return wanted
 
 
 def _link_name(path: Path, warcs: Path) -> str:

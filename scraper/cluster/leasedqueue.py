@@ -8,11 +8,17 @@ same Lua step, ``ack`` drops it once the request is finished (see ``ack.py``), a
 Requests wait in one queue per host, and a host is only handed out when its shared delay
 allows (``scripts.POP``): a worker never takes a request it would then have to hold while
 the host's Crawl-delay runs, so workers stay busy on other hosts instead.
+
+A request may be fetched (or retried) on another machine than the one that queued it, so
+nothing tied to one machine's clock may travel in its meta: the start of its first try
+(``ARCHIVE_MAX_DOWNLOAD_TIME`` bounds all tries together) goes into Redis as the seconds
+already used and comes out re-based on the clock of the worker that takes it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,15 +27,31 @@ from scrapy_redis.queue import Base
 
 from scraper.cluster import scripts
 from scraper.cluster.keys import ClusterKeys
+from scraper.downloadermiddlewares.warc_capture import META_FIRST_TRY
 
 logger = logging.getLogger(__name__)
 
 META_LEASE = "archive_lease"
+META_TRIED_FOR = "archive_tried_for"  # seconds the request's tries used, while it is in Redis
 
 
 def host_of(url: str) -> str:
     """The politeness unit: host[:port], as Scrapy's download slots use it."""
     return urlsplit(url).netloc.lower() or "unknown"
+
+
+def _clock_free(meta: dict[str, Any]) -> None:
+    """Before a request leaves this machine: the start of its first try as seconds used."""
+    first = meta.pop(META_FIRST_TRY, None)
+    if first is not None:
+        meta[META_TRIED_FOR] = max(0.0, time.monotonic() - float(first))
+
+
+def _on_local_clock(meta: dict[str, Any]) -> None:
+    """When a worker takes a request: those seconds back into a start on this machine's clock."""
+    used = meta.pop(META_TRIED_FOR, None)
+    if used is not None:
+        meta[META_FIRST_TRY] = time.monotonic() - float(used)
 
 
 class LeasedHostQueue(Base):
@@ -66,6 +88,7 @@ class LeasedHostQueue(Base):
     def push(self, request: Request, seen_key: str | None = None, fingerprint: str = "") -> bool:
         """Queue ``request`` unless ``fingerprint`` is already in ``seen_key`` (one atomic step)."""
         request.meta.pop(META_LEASE, None)
+        _clock_free(request.meta)
         queued = self._push(keys=[self._k("ready"), self._k("total"), self._k("seq"), seen_key or self._k("seen")],
                             args=[self._k("q:"), host_of(request.url), request.priority,
                                   self._encode_request(request), fingerprint])
@@ -82,6 +105,7 @@ class LeasedHostQueue(Base):
             return None
         self.next_ready = 0.0
         request = self._decode_request(data)
+        _on_local_clock(request.meta)
         lease_id = str(int(lease))
         request.meta[META_LEASE] = lease_id
         self.held[lease_id] = request

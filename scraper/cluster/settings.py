@@ -8,6 +8,7 @@ the shared per-host budget; the configured delay becomes the shared one.
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 from scrapy.settings import Settings
@@ -69,6 +70,10 @@ def apply_cluster_settings(settings: Settings, frontier: str, site: str | None, 
         "ARCHIVE_CLUSTER_HOST_DELAY": _derived_host_delay(settings),
         "ARCHIVE_CLUSTER_HOST_CONCURRENCY": concurrency,
         "ARCHIVE_CLUSTER_HOST_LEASES": settings.getint("ARCHIVE_CLUSTER_HOST_LEASES") or max(4, 2 * concurrency),
+        # The writer's names carry host and pid; two machines may share both (containers
+        # with the same short host name run the crawl as pid 1): a random tag per worker
+        # process keeps every worker's WARC names apart, so a capture's file name is unique.
+        "ARCHIVE_WARC_PREFIX": f"{settings.get('ARCHIVE_WARC_PREFIX') or 'newsarchive'}-{uuid.uuid4().hex[:6]}",
         # scrapy-redis: shared queue and dupefilter, kept when a worker exits.
         "SCHEDULER": "scraper.cluster.scheduler.ClusterScheduler",
         "SCHEDULER_QUEUE_CLASS": "scraper.cluster.leasedqueue.LeasedHostQueue",

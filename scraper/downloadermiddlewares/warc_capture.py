@@ -45,7 +45,10 @@ META_PREVIOUS = "archive_previous"
 _META_STARTED = "_archive_started"
 _META_RECEIVED = "_archive_received"
 _META_CUT = "_archive_cut"
-_META_FIRST_TRY = "_archive_first_try"
+#: When the URL's first try began: ``time.monotonic()`` of this process, meaningless on
+#: another machine, so the cluster queue turns it into seconds used while a request
+#: travels through Redis (``scraper/cluster/leasedqueue.py``).
+META_FIRST_TRY = "_archive_first_try"
 _TIMEOUT_GRACE = 1.0  # a flowing body is cut (and archived) by bytes_received before the timeout
 
 
@@ -138,7 +141,7 @@ class WarcCaptureMiddleware:
         return None
 
     def _limit_time(self, request: Request, now: float) -> None:
-        first = request.meta.setdefault(_META_FIRST_TRY, now)  # kept by retries (request.copy)
+        first = request.meta.setdefault(META_FIRST_TRY, now)  # kept by retries (request.copy)
         left = self.max_download_time - (now - first)
         if left <= 0:
             raise DownloadTimeExceeded(
@@ -155,7 +158,7 @@ class WarcCaptureMiddleware:
         if self.max_response_size and received > self.max_response_size:
             cut = "length"
         elif self.max_download_time and (
-            time.monotonic() - request.meta.get(_META_FIRST_TRY, request.meta.get(_META_STARTED, time.monotonic()))
+            time.monotonic() - request.meta.get(META_FIRST_TRY, request.meta.get(_META_STARTED, time.monotonic()))
             > self.max_download_time
         ):
             cut = "time"

@@ -198,7 +198,10 @@ class ArticlePipeline:
             result, extracted = await maybe_deferred_to_future(page.done)
         except ArchiveError as exc:
             self._count("error")
-            logger.error("article database: %s", exc)
+            if self.crawler and self.crawler.stats:  # rows the WARCs hold: caught up after the crawl
+                self.crawler.stats.inc_value("newsarchive/db/unstored")
+            logger.error("article database: %s (%s is in the WARC; the database catches up after the crawl)",
+                         exc, capture.url)
             return
         if result is None:
             self._count("error")
