@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from archive.db.frontier import FETCHED, FetchResult, Frontier
 from archive.db.session import open_database
 from archive.db.sites import adhoc_site
@@ -63,5 +66,38 @@ def test_a_background_write_keeps_the_latest_values(tmp_path: Path) -> None:
         frontier.close()
         reread = Frontier(db, site.id).get(url)
         assert reread is not None and reread.status == FETCHED and reread.etag == '"v2"'
+    finally:
+        db.dispose()
+
+
+def test_a_failed_background_write_is_written_by_the_next_flush(tmp_path: Path) -> None:
+    """A database outage during a background write (PostgreSQL restarting) loses no row:
+    the error reaches the caller at the next flush, the rows are written by the one after,
+    and a change made meanwhile wins over the failed write's older values."""
+    db = open_database(tmp_path)
+    try:
+        site = adhoc_site(db, ["https://x.example/"])
+        frontier = Frontier(db, site.id)
+        first, second = "https://x.example/a", "https://x.example/b"
+        frontier.discover(first, "article")
+        frontier.discover(second, "article")
+        session = db.session
+
+        def outage():  # type: ignore[no-untyped-def]
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+        db.session = outage  # type: ignore[method-assign]
+        assert frontier.flush_in_background() is True  # handed over; nothing known to have failed yet
+        frontier._last_write.exception()  # type: ignore[union-attr]  # wait for the write to fail
+        db.session = session  # type: ignore[method-assign]
+        frontier.record_fetch(second, FetchResult(status=200, etag='"new"'))
+        with pytest.raises(OperationalError):
+            frontier.flush_in_background()
+        assert frontier.flush() == 2
+        reread = Frontier(db, site.id)
+        one, two = reread.get(first), reread.get(second)
+        assert one is not None and one.status == "queued"
+        assert two is not None and two.status == FETCHED and two.etag == '"new"'
+        frontier.close()
     finally:
         db.dispose()
