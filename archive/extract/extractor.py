@@ -24,6 +24,7 @@ from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
+from archive.extract.jsonld import ARTICLE_TYPES
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
 from archive.extract.pagetype import classify_page, list_signals
@@ -62,7 +63,7 @@ def extract_article(
     warnings: list[str] = []
     tree = _parse_reachable(joiners.protect(text), url, warnings)
     profile = find_profile(urlsplit(url).hostname or "", options.profile_dirs)
-    page = read_metadata(tree, url)
+    page = read_metadata(tree, url, text)
     if profile is not None:
         _apply_profile_metadata(page, tree, profile)
     if options.fallback_metadata and not (page.title and page.published):
@@ -138,11 +139,20 @@ def _parse(text: str, url: str) -> HtmlElement:
 
 
 def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str) -> None:
-    found = fallback_metadata(tree, url)
+    """Missing title and date from trafilatura/htmldate; then the author, only on an article-like page.
+
+    trafilatura's author heuristic is its slowest part (as slow as its body extraction on
+    some pages); a page neither dated nor declared an article rarely has a byline.
+    """
+    found = fallback_metadata(
+        tree, url, title=not page.title, date=not page.published, author=False, sitename=not page.site_name
+    )
     page.title = page.title or _str(found.get("title"))
     page.published = page.published or _str(found.get("date"))
-    if not page.authors and _str(found.get("author")):
-        page.authors = [a.strip() for a in str(found["author"]).split(";") if a.strip()]
+    declared = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
+    if not page.authors and (page.published or declared):
+        author = _str(fallback_metadata(tree, url, title=False, date=False, author=True, sitename=False).get("author"))
+        page.authors = [a.strip() for a in author.split(";") if a.strip()] if author else []
     page.site_name = page.site_name or _str(found.get("sitename"))
 
 
