@@ -135,3 +135,25 @@ def test_cleanup_keeps_editorial_brackets_and_cuts_shortcode_tags_around_text() 
 def test_ambiguous_time_zone_names_are_dropped_quietly() -> None:
     """dateutil warns on "EST"; under ``filterwarnings = error`` that used to abort the extraction."""
     assert normalize_date("Nov 20, 2019 10:00 EST") == "2019-11-20T10:00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Click here to subscribe to The Paradigm Newsletter", "CLICK HERE TO GET THE FOX NEWS APP", "Comments", "12 comments",
+     "Leave a Reply", "Like this story? Share it with a friend!",
+     "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.",
+     "Subscribe to the 9to5Toys YouTube Channel for all of the latest videos, reviews, and more!",
+     "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.",
+     "Copyright ⓒ Entermedia.co.kr. 무단전재 및 재배포 금지", "SEE MORE: Hong Kong protests: 800 students under siege"],
+)
+def test_cleanup_drops_calls_to_action_and_comment_labels(line: str) -> None:
+    assert clean_lines(["The council met on Monday and approved the budget.", line]) == [
+        "The council met on Monday and approved the budget."
+    ]
+
+
+def test_cleanup_keeps_editorial_lines_that_look_like_calls_to_action() -> None:
+    lines = ["Click here to get more information or download this game.",
+             "Comments from residents were mostly positive, the mayor said.",
+             "She asked readers to email the council at its public address."]
+    assert clean_lines(lines) == lines
