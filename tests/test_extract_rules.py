@@ -157,3 +157,25 @@ def test_cleanup_keeps_editorial_lines_that_look_like_calls_to_action() -> None:
              "Comments from residents were mostly positive, the mayor said.",
              "She asked readers to email the council at its public address."]
     assert clean_lines(lines) == lines
+
+
+def test_page_wide_form_without_paragraphs_keeps_its_text() -> None:
+    # ASP.NET and forum software wrap the whole page in one <form>; the posts are <div>s, not <p>s.
+    posts = [f"Beitrag {i}: seit dem Update auf iOS 13 habe ich keinen Zugriff mehr auf den App Store über mobile Daten, "
+             f"obwohl die Einstellung freigegeben ist und das Telefon neu gestartet wurde ({i})." for i in range(6)]
+    page = ("<html><body><form id='HtmlForm1' method='post'><div class='nav'><a href='/'>Start</a></div>"
+            + "".join(f"<div class='post'><div class='text'>{post}</div></div>" for post in posts)
+            + "<div><input type='submit' value='Senden'></div></form>"
+            "<div class='about'><p>Forum Example ist seit 1997 das Forum für alle Fragen rund um Apple, Mac, iPhone und "
+            "iPad, mit Nachrichten, Tests und einer hilfsbereiten Gemeinschaft von Leserinnen und Lesern.</p></div>"
+            "</body></html>")
+    body = extract_article(page, "https://forum.example/discussion/1").body
+    assert all(post in body for post in posts[:5])
+
+
+def test_ordinary_form_is_still_pruned() -> None:
+    text = " ".join(["The council approved the budget after a long debate on Monday evening."] * 6)
+    page = (f"<html><body><article><h1>Budget</h1><p>{text}</p><p>{text}</p></article>"
+            "<form><label>Sign up for our daily briefing and get the news first</label><input name='e'></form>"
+            "</body></html>")
+    assert "daily briefing" not in extract_article(page, "https://news.example/budget").body

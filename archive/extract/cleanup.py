@@ -45,6 +45,7 @@ _CANDIDATES = "|".join(
 )
 # Text of the paragraphs at or under an element, as plain strings (no proxy per <p>).
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_ALL_TEXT = etree.XPath("descendant-or-self::*[not(self::script or self::style)]/text()", smart_strings=False)
 _MAX_REMOVED_SHARE = 0.5
 _HIDDEN_PROSE_CHARS = 400
 
@@ -59,11 +60,16 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
             continue
         if element.tag in _BOILERPLATE_TAGS or _is_boilerplate(element):
             doomed.append(element)
+    page_text = 0
     for element in doomed:
         if element.getparent() is None or element in protected:
             continue
         if _paragraph_chars(element) > total * _MAX_REMOVED_SHARE:
             continue  # e.g. an ASP.NET <form> or a widget class on the article wrapper: keep the text
+        if element.tag == "form":  # a page-wide <form> on a page whose text is not in <p> (forums, ASP.NET)
+            page_text = page_text or _text_chars(tree)
+            if _text_chars(element) > page_text * _MAX_REMOVED_SHARE:
+                continue
         _drop(element)
 
 
@@ -88,6 +94,10 @@ def _boilerplate_names(names: str) -> bool:
 
 def _paragraph_chars(element: HtmlElement) -> int:
     return sum(map(len, _PARAGRAPH_TEXT(element)))
+
+
+def _text_chars(element: HtmlElement) -> int:
+    return sum(len(text.strip()) for text in _ALL_TEXT(element))
 
 
 def _drop(element: HtmlElement) -> None:
