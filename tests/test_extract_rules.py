@@ -179,3 +179,25 @@ def test_ordinary_form_is_still_pruned() -> None:
             "<form><label>Sign up for our daily briefing and get the news first</label><input name='e'></form>"
             "</body></html>")
     assert "daily briefing" not in extract_article(page, "https://news.example/budget").body
+
+
+def test_gallery_captions_stay_in_the_body_when_they_are_the_story() -> None:
+    slides = [f"Costume idea {i}: with a bowler hat, a set of false lashes and an all-white outfit you can dress as "
+              f"the antihero of a 1970s film, and nobody at the party will need to ask who you are ({i})." for i in range(5)]
+    page = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>Cheap costumes</h1>"
+            "<p>Five ideas for this year.</p>"
+            + "".join(f"<figure><img src='/s{i}.jpg'><figcaption>{text}</figcaption></figure>" for i, text in enumerate(slides))
+            + "</article></body></html>")
+    article = extract_article(page, "https://magazine.example/costumes")
+    assert all(text in article.body for text in slides)
+    assert [image.caption for image in article.images] == slides
+
+
+def test_a_photo_caption_beside_a_real_story_leaves_the_body() -> None:
+    text = " ".join(["The council approved the budget after a long debate on Monday evening."] * 8)
+    page = (f"<html><body><article><h1>Budget</h1><p>{text}</p><figure><img src='/a.jpg'>"
+            "<figcaption>The council chamber on Monday. Photo: Ann Lee</figcaption></figure><p>{text}</p>"
+            "</article></body></html>").replace("{text}", text)
+    article = extract_article(page, "https://news.example/budget")
+    assert "council chamber" not in article.body
+    assert article.images[0].caption == "The council chamber on Monday."
