@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from archive.extract import extract_article
@@ -201,3 +203,15 @@ def test_a_photo_caption_beside_a_real_story_leaves_the_body() -> None:
     article = extract_article(page, "https://news.example/budget")
     assert "council chamber" not in article.body
     assert article.images[0].caption == "The council chamber on Monday."
+
+
+def test_body_is_nfc_and_keeps_zero_width_non_joiners() -> None:
+    # Bengali ো written as two code points (ে + া) and ড় as one (U+09DC, which NFC decomposes).
+    bengali = "আজ শনিবার সকাল সা\u09dcে ৭টার দিকে তিনি ঢাকায় পৌঁছান, সেখানে সাংবাদিকদের সঙ্গে কথা বলেন \u09a6\u09c7\u09beকানে। " * 4
+    dari = "وزارت معارف می\u200cگوید که مکاتب در سراسر کشور بازگشایی می\u200cشوند و شاگردان به درس برمی\u200cگردند. " * 4
+    page = f"<html><body><article><h1>খবর</h1><p>{bengali}</p><p>{dari}</p></article></body></html>"
+    body = extract_article(page, "https://news.example/a").body
+    nfc = unicodedata.normalize("NFC", bengali).strip()
+    assert nfc != bengali.strip() and "\u09cb" in nfc and "\u09a1\u09bc" in nfc
+    assert nfc in body
+    assert dari.strip() in body and body.count("\u200c") == dari.count("\u200c")

@@ -8,6 +8,7 @@ trafilatura (``trafilatura``), clean its lines, then language, direction and pag
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, replace
@@ -73,7 +74,9 @@ def extract_article(
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
-    lines = [joiners.restore(line) for line in _body_lines(content, url, options.engine)]
+    # NFC, as plain trafilatura's output and search queries are: canonically equivalent text (Bengali
+    # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
+    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in _body_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
