@@ -215,3 +215,26 @@ def test_body_is_nfc_and_keeps_zero_width_non_joiners() -> None:
     assert nfc != bengali.strip() and "\u09cb" in nfc and "\u09a1\u09bc" in nfc
     assert nfc in body
     assert dari.strip() in body and body.count("\u200c") == dari.count("\u200c")
+
+
+def _article_with_list(href: str, dated: bool = True) -> str:
+    text = " ".join(["NASA has recruited three commercial lunar lander ideas to join its Artemis moon program."] * 5)
+    items = ["Moon Rush: Private Lunar Lander Plans", "Here's Where Commercial Landers Will Land on the Moon",
+             "The International Space Station Is Open for Business in Orbit"]
+    meta = "<meta property='article:published_time' content='2019-11-18T10:00:00Z'>" if dated else ""
+    return (f"<html><head>{meta}</head><body><article><h1>NASA picks lander companies</h1><p>{text}</p><ul>"
+            + "".join(f"<li><a href='{href}/{i}'>{item}</a></li>" for i, item in enumerate(items))
+            + f"</ul><p>{text.replace('NASA', 'The agency')}</p></article></body></html>")
+
+
+def test_related_story_list_inside_an_article_is_dropped() -> None:
+    body = extract_article(_article_with_list("https://www.space.example/news"), "https://www.space.example/news/x").body
+    assert "Moon Rush" not in body and "Open for Business" not in body
+    assert body.count("Artemis moon program") == 10
+
+
+def test_link_lists_to_other_sites_or_on_undated_pages_stay() -> None:
+    external = extract_article(_article_with_list("https://shop.example/p"), "https://www.space.example/news/x").body
+    assert "Moon Rush: Private Lunar Lander Plans" in external
+    undated = extract_article(_article_with_list("/wiki", dated=False), "https://wiki.example/wiki/Moon").body
+    assert "Moon Rush: Private Lunar Lander Plans" in undated

@@ -10,6 +10,7 @@ link length; a paragraph is never dropped merely for being short.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
@@ -215,3 +216,36 @@ def _is_boilerplate_line(line: str) -> bool:
     if len(line) <= 120 and _SHARE_LINE.match(line):
         return True
     return len(line) <= 400 and bool(_ALWAYS_LINE.match(line))
+
+
+_MIN_LINKED_RUN = 3
+_WORD_SPLIT = re.compile(r"\s+")
+
+
+def drop_linked_lists(lines: list[str], headlines: frozenset[str], key: Callable[[str], str]) -> list[str]:
+    """Drop runs of ``_MIN_LINKED_RUN`` or more list items that each open with another story's headline link.
+
+    "More on this" / "Related" blocks inside the article container come through trafilatura as
+    list items ("- Headline Teaser sentence"); an item whose first words are the text of a
+    headline-sized link on the page, in a run of such items, is a link list, not the story.
+    """
+    flags = [_opens_with_link(line, headlines, key) for line in lines]
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and flags[j]:
+            j += 1
+        if j - i >= _MIN_LINKED_RUN:
+            i = j
+            continue
+        kept.extend(lines[i : max(j, i + 1)])
+        i = max(j, i + 1)
+    return kept
+
+
+def _opens_with_link(line: str, headlines: frozenset[str], key: Callable[[str], str]) -> bool:
+    if not _LIST_ITEM.match(line) or not headlines:
+        return False
+    words = _WORD_SPLIT.split(line.lstrip("-•* ").strip())
+    return any(key(" ".join(words[:n])) in headlines for n in range(3, min(len(words), 25) + 1))

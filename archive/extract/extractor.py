@@ -28,7 +28,7 @@ from archive.extract.figures import collect_images
 from archive.extract.jsonld import ARTICLE_TYPES
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
-from archive.extract.pagetype import classify_page, list_signals
+from archive.extract.pagetype import classify_page, headline_key, list_signals
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
@@ -70,7 +70,7 @@ def extract_article(
     if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
     page.site_name = page.site_name or page.brand
-    signals = list_signals(tree, joiners.restore)
+    signals = list_signals(tree, joiners.restore, url)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
@@ -78,6 +78,8 @@ def extract_article(
     # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
     lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in _body_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
+    if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
+        lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
@@ -152,11 +154,14 @@ def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str) -> N
     )
     page.title = page.title or _str(found.get("title"))
     page.published = page.published or _str(found.get("date"))
-    declared = bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
-    if not page.authors and (page.published or declared):
+    if not page.authors and (page.published or _declared_article(page)):
         author = _str(fallback_metadata(tree, url, title=False, date=False, author=True, sitename=False).get("author"))
         page.authors = [a.strip() for a in author.split(";") if a.strip()] if author else []
     page.site_name = page.site_name or _str(found.get("sitename"))
+
+
+def _declared_article(page: PageMetadata) -> bool:
+    return bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
 
 
 def _str(value: object) -> str | None:
