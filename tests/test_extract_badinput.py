@@ -95,3 +95,21 @@ def test_control_characters_do_not_empty_the_body() -> None:
         "".join(f"<p>{paragraph} Item {i}.</p>" for i in range(5)) + "</body></html>"
     article = extract_article(html, "https://council.example/water-plan")
     assert article.body.startswith(paragraph) and len(article.body.split("\n\n")) == 6
+
+
+def test_utf8_page_with_a_stray_latin1_byte_keeps_its_utf8_text() -> None:
+    # A UTF-8 blog whose comment was pasted in Latin-1: one byte 0xFC ("ü") is not UTF-8.
+    # Detection over the whole page used to pick a single-byte encoding and garble every
+    # UTF-8 character of the article (and trafilatura then dropped the garbled paragraphs).
+    article = "So schön winterlich ist es wie schon lange nicht mehr, sagt Jürgen. Grüße aus Köln. " * 10
+    page = ('<html><head><meta charset="UTF-8"></head><body><article><p>' + article + "</p>").encode()
+    page += "<p>Kommentar: Gr\xfc\xdfe!</p></article></body></html>".encode("latin-1")
+    text = decode_html(page)
+    assert article in text
+    assert "Kommentar: Grüße!" in text
+
+
+def test_page_mostly_in_another_encoding_than_declared_is_still_detected() -> None:
+    body = "Это страница в кодировке windows-1251, хотя заявлена UTF-8. " * 20
+    page = ('<html><head><meta charset="utf-8"></head><body><p>' + body + "</p></body></html>").encode("cp1251")
+    assert body in decode_html(page)

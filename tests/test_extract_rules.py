@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from archive.extract import extract_article
@@ -135,3 +137,104 @@ def test_cleanup_keeps_editorial_brackets_and_cuts_shortcode_tags_around_text() 
 def test_ambiguous_time_zone_names_are_dropped_quietly() -> None:
     """dateutil warns on "EST"; under ``filterwarnings = error`` that used to abort the extraction."""
     assert normalize_date("Nov 20, 2019 10:00 EST") == "2019-11-20T10:00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Click here to subscribe to The Paradigm Newsletter", "CLICK HERE TO GET THE FOX NEWS APP", "Comments", "12 comments",
+     "Leave a Reply", "Like this story? Share it with a friend!",
+     "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.",
+     "Subscribe to the 9to5Toys YouTube Channel for all of the latest videos, reviews, and more!",
+     "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.",
+     "Copyright ⓒ Entermedia.co.kr. 무단전재 및 재배포 금지", "SEE MORE: Hong Kong protests: 800 students under siege"],
+)
+def test_cleanup_drops_calls_to_action_and_comment_labels(line: str) -> None:
+    assert clean_lines(["The council met on Monday and approved the budget.", line]) == [
+        "The council met on Monday and approved the budget."
+    ]
+
+
+def test_cleanup_keeps_editorial_lines_that_look_like_calls_to_action() -> None:
+    lines = ["Click here to get more information or download this game.",
+             "Comments from residents were mostly positive, the mayor said.",
+             "She asked readers to email the council at its public address."]
+    assert clean_lines(lines) == lines
+
+
+def test_page_wide_form_without_paragraphs_keeps_its_text() -> None:
+    # ASP.NET and forum software wrap the whole page in one <form>; the posts are <div>s, not <p>s.
+    posts = [f"Beitrag {i}: seit dem Update auf iOS 13 habe ich keinen Zugriff mehr auf den App Store über mobile Daten, "
+             f"obwohl die Einstellung freigegeben ist und das Telefon neu gestartet wurde ({i})." for i in range(6)]
+    page = ("<html><body><form id='HtmlForm1' method='post'><div class='nav'><a href='/'>Start</a></div>"
+            + "".join(f"<div class='post'><div class='text'>{post}</div></div>" for post in posts)
+            + "<div><input type='submit' value='Senden'></div></form>"
+            "<div class='about'><p>Forum Example ist seit 1997 das Forum für alle Fragen rund um Apple, Mac, iPhone und "
+            "iPad, mit Nachrichten, Tests und einer hilfsbereiten Gemeinschaft von Leserinnen und Lesern.</p></div>"
+            "</body></html>")
+    body = extract_article(page, "https://forum.example/discussion/1").body
+    assert all(post in body for post in posts[:5])
+
+
+def test_ordinary_form_is_still_pruned() -> None:
+    text = " ".join(["The council approved the budget after a long debate on Monday evening."] * 6)
+    page = (f"<html><body><article><h1>Budget</h1><p>{text}</p><p>{text}</p></article>"
+            "<form><label>Sign up for our daily briefing and get the news first</label><input name='e'></form>"
+            "</body></html>")
+    assert "daily briefing" not in extract_article(page, "https://news.example/budget").body
+
+
+def test_gallery_captions_stay_in_the_body_when_they_are_the_story() -> None:
+    slides = [f"Costume idea {i}: with a bowler hat, a set of false lashes and an all-white outfit you can dress as "
+              f"the antihero of a 1970s film, and nobody at the party will need to ask who you are ({i})." for i in range(5)]
+    page = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>Cheap costumes</h1>"
+            "<p>Five ideas for this year.</p>"
+            + "".join(f"<figure><img src='/s{i}.jpg'><figcaption>{text}</figcaption></figure>" for i, text in enumerate(slides))
+            + "</article></body></html>")
+    article = extract_article(page, "https://magazine.example/costumes")
+    assert all(text in article.body for text in slides)
+    assert [image.caption for image in article.images] == slides
+
+
+def test_a_photo_caption_beside_a_real_story_leaves_the_body() -> None:
+    text = " ".join(["The council approved the budget after a long debate on Monday evening."] * 8)
+    page = (f"<html><body><article><h1>Budget</h1><p>{text}</p><figure><img src='/a.jpg'>"
+            "<figcaption>The council chamber on Monday. Photo: Ann Lee</figcaption></figure><p>{text}</p>"
+            "</article></body></html>").replace("{text}", text)
+    article = extract_article(page, "https://news.example/budget")
+    assert "council chamber" not in article.body
+    assert article.images[0].caption == "The council chamber on Monday."
+
+
+def test_body_is_nfc_and_keeps_zero_width_non_joiners() -> None:
+    # Bengali ো written as two code points (ে + া) and ড় as one (U+09DC, which NFC decomposes).
+    bengali = "আজ শনিবার সকাল সা\u09dcে ৭টার দিকে তিনি ঢাকায় পৌঁছান, সেখানে সাংবাদিকদের সঙ্গে কথা বলেন \u09a6\u09c7\u09beকানে। " * 4
+    dari = "وزارت معارف می\u200cگوید که مکاتب در سراسر کشور بازگشایی می\u200cشوند و شاگردان به درس برمی\u200cگردند. " * 4
+    page = f"<html><body><article><h1>খবর</h1><p>{bengali}</p><p>{dari}</p></article></body></html>"
+    body = extract_article(page, "https://news.example/a").body
+    nfc = unicodedata.normalize("NFC", bengali).strip()
+    assert nfc != bengali.strip() and "\u09cb" in nfc and "\u09a1\u09bc" in nfc
+    assert nfc in body
+    assert dari.strip() in body and body.count("\u200c") == dari.count("\u200c")
+
+
+def _article_with_list(href: str, dated: bool = True) -> str:
+    text = " ".join(["NASA has recruited three commercial lunar lander ideas to join its Artemis moon program."] * 5)
+    items = ["Moon Rush: Private Lunar Lander Plans", "Here's Where Commercial Landers Will Land on the Moon",
+             "The International Space Station Is Open for Business in Orbit"]
+    meta = "<meta property='article:published_time' content='2019-11-18T10:00:00Z'>" if dated else ""
+    return (f"<html><head>{meta}</head><body><article><h1>NASA picks lander companies</h1><p>{text}</p><ul>"
+            + "".join(f"<li><a href='{href}/{i}'>{item}</a></li>" for i, item in enumerate(items))
+            + f"</ul><p>{text.replace('NASA', 'The agency')}</p></article></body></html>")
+
+
+def test_related_story_list_inside_an_article_is_dropped() -> None:
+    body = extract_article(_article_with_list("https://www.space.example/news"), "https://www.space.example/news/x").body
+    assert "Moon Rush" not in body and "Open for Business" not in body
+    assert body.count("Artemis moon program") == 10
+
+
+def test_link_lists_to_other_sites_or_on_undated_pages_stay() -> None:
+    external = extract_article(_article_with_list("https://shop.example/p"), "https://www.space.example/news/x").body
+    assert "Moon Rush: Private Lunar Lander Plans" in external
+    undated = extract_article(_article_with_list("/wiki", dated=False), "https://wiki.example/wiki/Moon").body
+    assert "Moon Rush: Private Lunar Lander Plans" in undated

@@ -10,6 +10,7 @@ link length; a paragraph is never dropped merely for being short.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
@@ -45,6 +46,7 @@ _CANDIDATES = "|".join(
 )
 # Text of the paragraphs at or under an element, as plain strings (no proxy per <p>).
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_ALL_TEXT = etree.XPath("descendant-or-self::*[not(self::script or self::style)]/text()", smart_strings=False)
 _MAX_REMOVED_SHARE = 0.5
 _HIDDEN_PROSE_CHARS = 400
 
@@ -59,11 +61,16 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
             continue
         if element.tag in _BOILERPLATE_TAGS or _is_boilerplate(element):
             doomed.append(element)
+    page_text = 0
     for element in doomed:
         if element.getparent() is None or element in protected:
             continue
         if _paragraph_chars(element) > total * _MAX_REMOVED_SHARE:
             continue  # e.g. an ASP.NET <form> or a widget class on the article wrapper: keep the text
+        if element.tag == "form":  # a page-wide <form> on a page whose text is not in <p> (forums, ASP.NET)
+            page_text = page_text or _text_chars(tree)
+            if _text_chars(element) > page_text * _MAX_REMOVED_SHARE:
+                continue
         _drop(element)
 
 
@@ -90,6 +97,10 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(map(len, _PARAGRAPH_TEXT(element)))
 
 
+def _text_chars(element: HtmlElement) -> int:
+    return sum(len(text.strip()) for text in _ALL_TEXT(element))
+
+
 def _drop(element: HtmlElement) -> None:
     """Remove ``element`` but keep its tail text in the document."""
     parent = element.getparent()
@@ -109,7 +120,7 @@ _ZW = "\u200c?"
 # Paragraph starts that introduce a link to another story ("Read also: ...").
 _SEE_ALSO = (
     r"(?:also |must )?read (?:also|more|next|this)|see also|related(?: (?:stories|articles|news|coverage|content|posts?))?"
-    r"|more (?:on this|from|about|stories)|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
+    r"|see more|more (?:on this|from|about|stories)|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
     r"|watch(?: also)?|listen|top stories|trending now|most read|latest news"
     r"|(?:à )?lire (?:aussi|également|la suite)|voir aussi|sur le même sujet|à voir aussi|notre dossier"
     r"|le(?:e|a)s? también|te puede interesar|ver también|leer más|más información|noticias relacionadas|relacionad[oa]s?"
@@ -131,7 +142,7 @@ _ALWAYS = (
     r"|(?:subscribe|sign up)(?: now)?(?: to| for) (?:our|the) .*newsletter.*|.*newsletter.{0,40}(?:sign up|subscribe|inbox).*"
     r"|abonnez[- ]vous\b.*|inscrivez[- ]vous à (?:la|notre) newsletter.*|suscr[ií]bete\b.*|abonnieren sie\b.*"
     r"|подпишитесь\b.*|عضو خبرنامه.*|اشترك(?:وا)? في\b.*"
-    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,200}|.*all rights reserved\.?|.*tous droits réservés\.?|.*todos los derechos reservados\.?"
+    r"|(?:©|ⓒ|\(c\)|copyright\s*(?:©|ⓒ|\(c\)|\d{4})).{0,200}|.*all rights reserved\.?|.*tous droits réservés\.?|.*todos los derechos reservados\.?"
     r"|.*alle rechte vorbehalten\.?|.*все права защищены\.?|.*(?:تمامی|کلیه) حقوق .{0,60}(?:محفوظ|متعلق).*|.*جميع الحقوق محفوظة.*"
     r"|.*(?:may not be|cannot be) (?:re)?published,? broadcast,? rewritten.*|reproduction (?:interdite|prohibited).*"
     r"|перепечатка .{0,80}|.*نقل (?:مطالب|مطلب) .{0,60}(?:ممنوع|ذکر منبع).*|.*با ذکر منبع.{0,40}(?:آزاد|مجاز) است.*"
@@ -146,6 +157,12 @@ _ALWAYS = (
     r"|print (?:this )?(?:article|page|story)|today'?s paper|.*governed by our subscriber agreement.*"
     r"|(?:already a (?:subscriber|member)\??|subscribe (?:now|today)|become a (?:subscriber|member)|get unlimited access"
     r"|support (?:our|independent) journalism|sign up for (?:our|the) .{0,40}newsletter|unlock (?:this|full) (?:article|access))\b.{0,200}"
+    r"|(?:click|tap) here to (?:subscribe|sign up|register|join|follow|get (?:the|our) .{0,40}(?:app|newsletter))\b.{0,200}"
+    r"|(?:\d+ )?(?:comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"
+    r"|(?:did you )?(?:like|enjoy(?:ed)?) this (?:story|article|post)\?.{0,120}"
+    r"|follow .{1,80} on (?:twitter|facebook|instagram|linkedin|youtube|tiktok)\b.{0,150}"
+    r"|subscribe to (?:the|our) .{0,80}(?:channel|newsletter|podcast)\b.{0,120}"
+    r"|e-?mail [^.@]{1,60} at \S+@\S+.{0,200}"
     r"|(?:posted|published|filed|written) (?:in|under|by)\b.{0,120}(?:categor(?:y|ies)|tags?|posted in|filed under|comments?)\b.{0,120}"
     r"|(?:posted in|filed under|categor(?:y|ies))\s*[:：]?.{0,150}"
     r"|(?:home|startseite|start|accueil|inicio|главная|خانه|کور|الرئيسية|صفحه اصلی)\s*[»›>/|].{0,250}"
@@ -199,3 +216,36 @@ def _is_boilerplate_line(line: str) -> bool:
     if len(line) <= 120 and _SHARE_LINE.match(line):
         return True
     return len(line) <= 400 and bool(_ALWAYS_LINE.match(line))
+
+
+_MIN_LINKED_RUN = 3
+_WORD_SPLIT = re.compile(r"\s+")
+
+
+def drop_linked_lists(lines: list[str], headlines: frozenset[str], key: Callable[[str], str]) -> list[str]:
+    """Drop runs of ``_MIN_LINKED_RUN`` or more list items that each open with another story's headline link.
+
+    "More on this" / "Related" blocks inside the article container come through trafilatura as
+    list items ("- Headline Teaser sentence"); an item whose first words are the text of a
+    headline-sized link on the page, in a run of such items, is a link list, not the story.
+    """
+    flags = [_opens_with_link(line, headlines, key) for line in lines]
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and flags[j]:
+            j += 1
+        if j - i >= _MIN_LINKED_RUN:
+            i = j
+            continue
+        kept.extend(lines[i : max(j, i + 1)])
+        i = max(j, i + 1)
+    return kept
+
+
+def _opens_with_link(line: str, headlines: frozenset[str], key: Callable[[str], str]) -> bool:
+    if not _LIST_ITEM.match(line) or not headlines:
+        return False
+    words = _WORD_SPLIT.split(line.lstrip("-•* ").strip())
+    return any(key(" ".join(words[:n])) in headlines for n in range(3, min(len(words), 25) + 1))

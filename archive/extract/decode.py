@@ -64,12 +64,40 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None, *, name: 
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            mixed = _mostly_utf8(data) if encoding == "utf-8" else None
+            if mixed is not None:
+                return mixed
     detected = _detect(data)
     if detected is not None:
         return detected
     fallback = declared[0] if declared else "utf-8"
     return data.decode(fallback, errors="replace")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A UTF-8 page with a few stray single-byte characters (a comment or a snippet pasted in
+    Latin-1 or Windows-1252): each undecodable byte is read as Windows-1252, the rest as UTF-8.
+
+    Detection over the whole page would pick a single-byte encoding and garble every UTF-8
+    character, so this applies only when valid UTF-8 characters outnumber stray bytes
+    ``_MIXED_RATIO`` to one; otherwise the page is probably not UTF-8 at all.
+    """
+    text = data.decode("utf-8", errors=_CP1252_FALLBACK)
+    stray = data.decode("utf-8", errors="replace").count("\ufffd")
+    multibyte = sum(1 for char in text if ord(char) > 0x7F) - stray
+    return text if stray and multibyte >= _MIXED_RATIO * stray else None
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+_CP1252_FALLBACK = "newsarchive-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
+_MIXED_RATIO = 10
 
 
 def _refuse_binary(data: bytes, name: str) -> None:

@@ -8,6 +8,7 @@ trafilatura (``trafilatura``), clean its lines, then language, direction and pag
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, replace
@@ -24,9 +25,10 @@ from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
+from archive.extract.jsonld import ARTICLE_TYPES
 from archive.extract.language import choose_language, detect_language, direction_of
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
-from archive.extract.pagetype import classify_page, list_signals
+from archive.extract.pagetype import classify_page, headline_key, list_signals
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
 from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
@@ -62,18 +64,22 @@ def extract_article(
     warnings: list[str] = []
     tree = _parse_reachable(joiners.protect(text), url, warnings)
     profile = find_profile(urlsplit(url).hostname or "", options.profile_dirs)
-    page = read_metadata(tree, url)
+    page = read_metadata(tree, url, text)
     if profile is not None:
         _apply_profile_metadata(page, tree, profile)
     if options.fallback_metadata and not (page.title and page.published):
         _fill_from_trafilatura(page, tree, url)
     page.site_name = page.site_name or page.brand
-    signals = list_signals(tree, joiners.restore)
+    signals = list_signals(tree, joiners.restore, url)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
-    lines = [joiners.restore(line) for line in _body_lines(content, url, options.engine)]
+    # NFC, as plain trafilatura's output and search queries are: canonically equivalent text (Bengali
+    # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
+    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in _body_lines(content, url, options.engine)]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
+    if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
+        lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
@@ -138,12 +144,24 @@ def _parse(text: str, url: str) -> HtmlElement:
 
 
 def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str) -> None:
-    found = fallback_metadata(tree, url)
+    """Missing title and date from trafilatura/htmldate; then the author, only on an article-like page.
+
+    trafilatura's author heuristic is its slowest part (as slow as its body extraction on
+    some pages); a page neither dated nor declared an article rarely has a byline.
+    """
+    found = fallback_metadata(
+        tree, url, title=not page.title, date=not page.published, author=False, sitename=not page.site_name
+    )
     page.title = page.title or _str(found.get("title"))
     page.published = page.published or _str(found.get("date"))
-    if not page.authors and _str(found.get("author")):
-        page.authors = [a.strip() for a in str(found["author"]).split(";") if a.strip()]
+    if not page.authors and (page.published or _declared_article(page)):
+        author = _str(fallback_metadata(tree, url, title=False, date=False, author=True, sitename=False).get("author"))
+        page.authors = [a.strip() for a in author.split(";") if a.strip()] if author else []
     page.site_name = page.site_name or _str(found.get("sitename"))
+
+
+def _declared_article(page: PageMetadata) -> bool:
+    return bool(page.jsonld_types & ARTICLE_TYPES) or (page.og_type or "").lower() == "article"
 
 
 def _str(value: object) -> str | None:

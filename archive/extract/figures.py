@@ -36,8 +36,14 @@ _SPACE = re.compile(r"\s+")
 def collect_images(
     tree: HtmlElement, lead: list[tuple[str, str | None]], url: str
 ) -> list[tuple[str, str | None, str | None]]:
-    """``(src, caption, credit)`` for the lead image and each captioned figure; captions are removed."""
+    """``(src, caption, credit)`` for the lead image and each captioned figure.
+
+    Captions leave the tree so they stay out of the body, except on galleries and slideshows,
+    where the captions are the story: when they hold more text than the page's paragraphs
+    outside them, they stay in the body too (and are still image metadata).
+    """
     found: list[tuple[str, str | None, str | None]] = []
+    captions: list[HtmlElement] = []
     for figure in tree.xpath(_FIGURE_XPATH):
         if figure.getparent() is None:
             continue
@@ -46,11 +52,24 @@ def collect_images(
         caption, credit = _caption(figure)
         if src:
             found.append((src, caption, credit))
-        for element in figure.xpath(_CAPTION_XPATH):
+        captions.extend(figure.xpath(_CAPTION_XPATH))
+    captions.extend(element for element in tree.xpath("//figcaption") if element not in captions)
+    if not _captions_are_the_story(tree, captions):
+        for element in captions:
             _remove(element)
-    for element in tree.xpath("//figcaption"):
-        _remove(element)
     return _merge(lead, found)
+
+
+def _captions_are_the_story(tree: HtmlElement, captions: list[HtmlElement]) -> bool:
+    caption_chars = sum(len(_text(element)) for element in captions)
+    if caption_chars < _GALLERY_MIN_CHARS:
+        return False
+    paragraph_chars = sum(len(text.strip()) for text in tree.xpath("//p//text()", smart_strings=False))
+    inside = sum(len(text.strip()) for element in captions for text in element.xpath(".//p//text()", smart_strings=False))
+    return caption_chars > paragraph_chars - inside
+
+
+_GALLERY_MIN_CHARS = 500
 
 
 def _img_src(img: HtmlElement, url: str) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 from urllib.parse import unquote, urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.dates import normalize_date
@@ -64,13 +65,18 @@ class PageMetadata:
     free: bool | None = None
 
 
-def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
-    """Collect every metadata field we can find in ``tree``."""
+def read_metadata(tree: HtmlElement, url: str, source: str | None = None) -> PageMetadata:
+    """Collect every metadata field we can find in ``tree``.
+
+    ``source`` is the HTML ``tree`` was parsed from: a markup rule whose class, attribute or
+    tag name does not occur in it is skipped without walking the tree (each walk of a large
+    page costs about as much as a substring search of the whole source, done many times).
+    """
     meta = _meta_tags(tree)
     page = PageMetadata()
     _from_jsonld(page, tree, url)
     _from_meta(page, meta, tree, url)
-    _from_markup(page, tree)
+    _from_markup(page, tree, _Source(source))
     page.images = [(urljoin(url, src), caption) for src, caption in page.images if not src.startswith("data:")]
     return page
 
@@ -168,21 +174,45 @@ def _from_meta(page: PageMetadata, meta: dict[str, list[str]], tree: HtmlElement
         page.free = False
 
 
-def _from_markup(page: PageMetadata, tree: HtmlElement) -> None:
+class _Source:
+    """Cheap necessary conditions on the page source, checked before a walk of the tree."""
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+
+    def has(self, *words: str) -> bool:
+        """Whether any of ``words`` occurs in the source (always true without a source)."""
+        return self._text is None or any(word in self._text for word in words)
+
+    def has_tag(self, name: str) -> bool:
+        """Whether ``<name`` occurs in the source, in any case."""
+        return self._text is None or re.search(f"<{name}\\b", self._text, re.I) is not None
+
+
+def _from_markup(page: PageMetadata, tree: HtmlElement, source: _Source) -> None:
     for element in tree.iter("title"):
         page.html_title = text_of(element) or None
         break
-    page.brand = _brand(tree)
+    page.brand = _brand(tree) if source.has("site-title", "site-name") else None
     page.h1s = [t for t in (text_of(e) for e in tree.iter("h1") if not _in_branding(e)) if t]
     page.h1 = headline_h1(page)
     if page.title and _key(page.title) in _site_keys(page):
         page.title = None  # an og:title that is only the site name says nothing about this page
-    page.title = page.title or _itemprop(tree, "headline") or page.h1 or page.html_title
-    page.published = page.published or normalize_date(_itemprop(tree, "datePublished")) or _time_element(tree)
-    page.modified = page.modified or normalize_date(_itemprop(tree, "dateModified"))
-    page.section = page.section or _itemprop(tree, "articleSection") or _wordpress_category(tree)
+    itemprop = source.has("itemprop")
+    page.title = page.title or (itemprop and _itemprop(tree, "headline")) or page.h1 or page.html_title
+    if not page.published:
+        page.published = (itemprop and normalize_date(_itemprop(tree, "datePublished"))) or (
+            _time_element(tree) if source.has_tag("time") else None
+        )
+    page.modified = page.modified or (itemprop and normalize_date(_itemprop(tree, "dateModified"))) or None
+    if not page.section:
+        page.section = (itemprop and _itemprop(tree, "articleSection")) or (
+            _wordpress_category(tree) if source.has("category") else None
+        )
     if not page.authors:
-        page.authors = _microdata_authors(tree) or _byline(tree)
+        page.authors = (_microdata_authors(tree) if itemprop else []) or (
+            _byline(tree) if source.has("author", "byline") else []
+        )
 
 
 _BRANDING = re.compile(r"(?:^|[-_ ])(?:site[-_]?(?:title|name|logo|branding)|logo|brand(?:ing)?|masthead)(?:$|[-_ ])", re.I)
@@ -263,12 +293,18 @@ def _byline(tree: HtmlElement) -> list[str]:
     for element in tree.xpath('//a[@rel="author"]'):
         if text_of(element):
             return split_authors(text_of(element))
+    # One walk for every byline class (each holds "author" or "byline"), then the classes in order.
+    found = [(f" {' '.join(e.get('class', '').split())} ", e) for e in _BYLINE_CANDIDATES(tree)]
     for cls in _BYLINE_CLASSES:
-        for element in tree.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {cls} ")]'):
-            text = _visible_text(element)
-            if text and len(text) < 120:
-                return split_authors(text)
+        for classes, element in found:
+            if f" {cls} " in classes:
+                text = _visible_text(element)
+                if text and len(text) < 120:
+                    return split_authors(text)
     return []
+
+
+_BYLINE_CANDIDATES = etree.XPath('//*[contains(@class, "author") or contains(@class, "byline")]')
 
 
 def _visible_text(element: HtmlElement) -> str:

@@ -43,21 +43,35 @@ class ListSignals:
 
     headlines: frozenset[str] = frozenset()  # keys of headline-sized link texts
     linked_headings: int = 0  # h2-h4 that are (almost) all link: teaser headlines
+    own_headlines: frozenset[str] = frozenset()  # the same, for links to this site's own pages
 
 
-def list_signals(tree: HtmlElement, restore: Callable[[str], str] = str) -> ListSignals:
+def list_signals(tree: HtmlElement, restore: Callable[[str], str] = str, url: str = "") -> ListSignals:
     """Measure ``tree`` (call before pruning; ``restore`` undoes the joiner protection of ``script``)."""
     headlines = set()
+    own = set()
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
     for anchor in tree.iter("a"):
         text = restore(" ".join(anchor.text_content().split()))
         if len(text) >= 20 and (len(text.split()) >= 3 or len(text) >= 30):
             headlines.add(_key(text))
+            if host and _same_site(anchor.get("href") or "", host):
+                own.add(_key(text))
     linked = 0
     for heading in tree.iter("h2", "h3", "h4"):
         size = len("".join(heading.text_content().split()))
         link = sum(len("".join(a.text_content().split())) for a in heading.iter("a"))
         linked += size >= 15 and link >= 0.8 * size
-    return ListSignals(frozenset(headlines), linked)
+    return ListSignals(frozenset(headlines), linked, frozenset(own))
+
+
+def _same_site(href: str, host: str) -> bool:
+    """Whether ``href`` (relative, or absolute on ``host`` or a subdomain of the same site) stays on the site."""
+    try:
+        target = (urlsplit(href.strip()).hostname or host).removeprefix("www.")
+    except ValueError:  # "http://[broken" and other unparseable hosts
+        return False
+    return target == host or target.endswith("." + host) or host.endswith("." + target)
 
 
 def classify_page(
@@ -136,5 +150,9 @@ def _linked_share(body: str, headlines: frozenset[str]) -> float:
     return linked / max(len(body), 1)
 
 
-def _key(text: str) -> str:
+def headline_key(text: str) -> str:
+    """The comparison key of a headline-sized text (``ListSignals.headlines`` holds these)."""
     return re.sub(r"\W+", "", text).lower()
+
+
+_key = headline_key

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
-from trafilatura.settings import DEFAULT_CONFIG
+from trafilatura.metadata import META_URL, extract_author, extract_sitename, extract_title, find_date
+from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
 ENGINE = f"trafilatura/{trafilatura.__version__}"
 
@@ -62,15 +62,34 @@ def extract_lines(tree: HtmlElement, url: str | None, settings: EngineSettings =
     return [line for line in document.text.splitlines() if line.strip()]
 
 
-def fallback_metadata(tree: HtmlElement, url: str | None) -> dict[str, object]:
-    """trafilatura's (and htmldate's) metadata guesses, for fields we found nowhere else.
+def fallback_metadata(
+    tree: HtmlElement, url: str | None, *, title: bool = True, date: bool = True, author: bool = True,
+    sitename: bool = True,
+) -> dict[str, object]:
+    """trafilatura's (and htmldate's) guesses for the fields we found nowhere else, and only those.
 
-    htmldate's extensive search (dateparser over free text, in every locale) took half of
-    the extraction time on general web pages for dates it rarely gets right, so it is off.
+    ``extract_metadata`` re-reads the meta tags and JSON-LD we already read and computes
+    fields we never use (categories, tags, license, URL); its author heuristic alone costs
+    more than plain trafilatura's whole body extraction on some pages. So each guess runs
+    only when asked for. htmldate's extensive search (dateparser over free text, in every
+    locale) took half of the extraction time on general web pages for dates it rarely gets
+    right, so it stays off. None of these changes ``tree`` (those that prune copy first).
     """
+    found: dict[str, object] = {}
     try:
-        document = extract_metadata(deepcopy(tree), url, extensive=False)
+        if title:
+            found["title"] = extract_title(tree)
+        if date:
+            found["date"] = find_date(tree, **{**set_date_params(False), "url": url})
+        if author:
+            found["author"] = extract_author(tree)
+        if sitename:
+            found["sitename"] = extract_sitename(tree) or _host_name(url)
     except (ValueError, TypeError, AttributeError):
-        return {}
-    fields = ("title", "author", "date", "sitename", "categories", "tags", "description", "image")
-    return {name: getattr(document, name, None) for name in fields}
+        return found
+    return found
+
+
+def _host_name(url: str | None) -> str | None:
+    match = META_URL.match(url or "")
+    return match[1] if match else None
