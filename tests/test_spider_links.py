@@ -25,3 +25,14 @@ def test_a_link_is_decided_once_unless_a_shallower_page_lists_it() -> None:
     # seen first too deep for DEPTH_LIMIT: a shallower page decides again
     assert spider._seen_link("https://news.example.com/a", 1) is None
     assert spider._seen_link("https://news.example.com/a", 2) is False
+
+
+def test_the_links_remembered_are_bounded_oldest_first(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("scraper.spiders.news.SEEN_LINKS_MAX", 100)
+    spider = NewsSpider(url="https://news.example.com/")
+    for n in range(1000):
+        spider._seen_link(f"https://news.example.com/{n}", 0)
+    assert len(spider._seen_links) <= 100
+    assert "https://news.example.com/999" in spider._seen_links
+    assert "https://news.example.com/0" not in spider._seen_links
+    assert spider._seen_link("https://news.example.com/0", 0) is None  # forgotten: decided again

@@ -14,6 +14,7 @@ robots.txt declares are followed by ``robots_sitemaps.py``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 # Page requisites: images, scripts, video posters, stylesheets and icons.
 _REQUISITE_TAGS = ("img", "script", "video", "link")
+SEEN_LINKS_MAX = 200_000  # links remembered as decided on (~250 bytes each: ~50 MB at most)
 _REQUISITE_RELS = frozenset({"stylesheet", "icon"})
 
 
@@ -122,7 +124,8 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         # Raw link URLs already decided on: a page links ~80 URLs, ~98% seen before, and
         # canonicalising, trap- and scope-checking them again cost more than fetching.
         # Values: (depth of the page that listed it, requested?); an incremental crawl counts
-        # requested ones as new links.
+        # requested ones as new links. Bounded (SEEN_LINKS_MAX, oldest forgotten first): a
+        # forgotten link is only decided again, and the dupefilter still drops a repeat.
         self._seen_links: dict[str, tuple[int, bool]] = {}
         self._flusher: task.LoopingCall | None = None
 
@@ -240,7 +243,7 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
             if self.state and self.state.in_scope(link.url):
                 request = self._follow(link.url, "page")
                 if request is not None:
-                    self._seen_links[link.url] = (depth, True)
+                    self._note_link(link.url, depth, requested=True)
                     new_links += 1
                     yield request
             elif link.url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
@@ -332,8 +335,15 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         seen = self._seen_links.get(url)
         if seen is not None and seen[0] <= depth:
             return seen[1]
-        self._seen_links[url] = (depth, False)
+        self._note_link(url, depth, requested=False)
         return None
+
+    def _note_link(self, url: str, depth: int, requested: bool) -> None:
+        links = self._seen_links
+        links[url] = (depth, requested)
+        if len(links) > SEEN_LINKS_MAX:  # forget the oldest tenth at once (dicts keep insertion order)
+            for old in list(itertools.islice(links, SEEN_LINKS_MAX // 10)):
+                del links[old]
 
     def _requisites(self, response: TextResponse) -> Iterator[Request]:
         for src in _requisite_urls(response):
