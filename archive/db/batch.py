@@ -4,9 +4,10 @@ Per batch: one SELECT for the record ids already stored, one for the articles th
 touches and one for their latest versions. Then every page's outcome is decided in
 memory, in the batch's order, by the same rules as before (a page later in the batch
 sees the versions made earlier in it). Ids are allocated up front (one writer at a
-time is assumed, as everywhere in ingest), so each table gets one executemany:
-psycopg sends it as one pipeline, SQLite runs it in process. This is what takes ingest
-from about ten round trips per page to about ten per batch (issue 10, target 3).
+time is assumed, as everywhere in ingest), so each table gets one bulk write
+(``ingest_copy.insert_rows``: COPY on PostgreSQL, executemany on SQLite), and the
+batch's new authors one INSERT and one SELECT. This is what takes ingest from about ten
+round trips per page to about ten per batch (issue 10, target 3).
 """
 
 from __future__ import annotations
