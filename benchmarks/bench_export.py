@@ -7,7 +7,9 @@ What is measured: ``archive.db.export.export_articles(db, "parquet", path)``, wh
 ``newsarchive export --format parquet`` runs, over every article of a cached database, in
 a fresh Python process per round: wall and CPU seconds, and peak RSS (``ru_maxrss``).
 The baseline in the same run is the same fresh process doing everything but the export
-(imports, opening the database), so "export's own memory" is the difference.
+(imports, opening the database), so "export's own memory" is the difference; with
+``--compare DIR`` (another checkout, e.g. ``git archive main | tar -x -C DIR``) each
+round also runs that code's export on the same database.
 
 The database is filled through ``Ingestor.ingest_many`` (the crawl/reindex path), 1,000
 pages per transaction, with synthetic pre-extracted pages: bodies of three paragraphs
@@ -137,12 +139,12 @@ print(json.dumps({{"rows": rows, "seconds": time.perf_counter() - wall, "cpu_s":
 """
 
 
-def run_child(engine: str, url: str | None, out: Path, export: bool) -> dict[str, float]:
+def run_child(engine: str, url: str | None, out: Path, export: bool, root: Path | None = None) -> dict[str, float]:
     data_dir = CACHE / ("export-sqlite" if engine == "sqlite" else "export-pg")
-    code = _CHILD.format(root=str(Path(__file__).resolve().parent.parent), data_dir=str(data_dir), url=url,
-                         out=str(out), export=export)
+    root = root or Path(__file__).resolve().parent.parent
+    code = _CHILD.format(root=str(root), data_dir=str(data_dir), url=url, out=str(out), export=export)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env=dict(os.environ, ARCHIVE_SEARCH_INDEX="off"))
+                          env=dict(os.environ, ARCHIVE_SEARCH_INDEX="off", PYTHONPATH=str(root)))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--build", action="store_true", help="fill the cache up to --articles first")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--compare", type=Path, help="another checkout whose export runs in the same rounds")
     args = parser.parse_args()
     report: dict[str, object] = {"engine": args.engine}
     if args.build:
@@ -172,10 +175,15 @@ def main() -> None:
     db.dispose()
     out = Path(tempfile.mkdtemp(prefix="bench-export-")) / "export.parquet"
     rounds: dict[str, list[dict[str, float]]] = {"baseline": [], "export": []}
-    for _ in range(args.rounds):  # alternate: the floor, then the export
+    if args.compare:
+        rounds["compare"] = []
+    for _ in range(args.rounds):  # alternate: the floor, the export, the other code's export
         rounds["baseline"].append(run_child(args.engine, url, out, export=False))
         rounds["export"].append(run_child(args.engine, url, out, export=True))
         print(json.dumps(rounds["export"][-1]), file=sys.stderr)
+        if args.compare:
+            rounds["compare"].append(run_child(args.engine, url, out, export=True, root=args.compare))
+            print(json.dumps({"compare": rounds["compare"][-1]}), file=sys.stderr)
     report["file_mb"] = round(out.stat().st_size / 2**20, 1)
     report["schema"] = check_file(out)
     out.unlink()
