@@ -6,7 +6,7 @@ in one command, and psycopg formats them in C. Values pass through each column's
 SQLAlchemy bind processor first (the JSON lists), so the stored bytes are exactly what
 ``executemany`` would store: the rows are the same on both engines and on both paths.
 A handful of rows (the crawl's one page per call) goes as plain INSERTs, which cost one
-round trip where COPY costs two.
+round trip where COPY costs two; so do other PostgreSQL drivers (psycopg 3's ``copy`` only).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def insert_rows(conn: Connection, model: type[Base], rows: Sequence[dict[str, An
     if not rows:
         return
     table = cast(Table, model.__table__)
-    if conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and len(rows) >= COPY_MIN_ROWS:
         _copy(conn, table, rows)
     else:  # one row: a plain execute, which costs less than executemany's machinery
         conn.execute(insert(table), rows[0] if len(rows) == 1 else list(rows))
