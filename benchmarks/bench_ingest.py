@@ -13,6 +13,12 @@ record id; half of them with changed text) to time the unchanged/new-version pat
 ``--single`` also times one page per call (what the crawl's writer thread does per
 item) on the first ``--single`` pages. Rounds alternate engines' runs only if you
 run them so; each figure is the median of ``--rounds`` rounds on fresh databases.
+
+``--reindex N`` measures ``newsarchive reindex`` instead: N article pages (6 paragraphs
+of 80 words, ``benchmarks/newssite.py``) are written to WARC files outside the clock,
+then ``archive.ingest.reindex.reindex`` (scan, extraction in one worker per core,
+batched ingest) rebuilds a fresh database from them; it reports pages/s and how many
+cores were busy on average (CPU seconds of the process and its workers / wall seconds).
 """
 
 from __future__ import annotations
@@ -142,6 +148,49 @@ def one_round(engine: str, pages: list, args: argparse.Namespace) -> dict[str, f
         drop(schema)
 
 
+def write_warcs(directory: Path, count: int) -> None:
+    """``count`` article pages of ``benchmarks/newssite.py`` as one crawl's WARC files."""
+    import random
+
+    from archive.warc.records import Exchange
+    from archive.warc.writer import WarcWriter
+    from benchmarks.newssite import _article
+
+    writer, rng = WarcWriter(directory), random.Random(5)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    try:
+        for n in range(count):
+            body = _article(n, start + dt.timedelta(minutes=30 * n), rng, 0).encode()
+            writer.write_exchange(Exchange(
+                url=f"https://bench.example/article/{n}.html", method="GET", request_headers=[(b"Accept", b"*/*")],
+                status=200, response_headers=[(b"Content-Type", b"text/html; charset=utf-8")], body=body,
+                fetched_at=start + dt.timedelta(days=1, seconds=n)))
+    finally:
+        writer.close()
+
+
+def reindex_rounds(engine: str, count: int, rounds: int) -> dict[str, object]:
+    from archive.ingest.reindex import reindex
+
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-reindex-"))
+    write_warcs(data_dir / "warcs", count)
+    results = []
+    for _ in range(rounds):
+        db, schema = fresh_database(engine)
+        cpu = time.process_time()
+        try:
+            stats = reindex(db, data_dir)
+        finally:
+            db.dispose()
+            drop(schema)
+        results.append({"pages": stats.pages, "seconds": stats.seconds, "pages_per_s": stats.pages / stats.seconds,
+                        "cores_busy": stats.cpu_seconds / stats.seconds, "workers": stats.workers,
+                        "cpu_ms_per_page": 1000 * stats.cpu_seconds / stats.pages,
+                        "main_cpu_ms_per_page": 1000 * (time.process_time() - cpu) / stats.pages})
+        print(json.dumps({engine: results[-1], "line": stats.rate()}), file=sys.stderr)
+    return {k: round(statistics.median(r[k] for r in results), 2) for k in results[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], nargs="+", default=["sqlite", "postgresql"])
@@ -152,7 +201,11 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=0)
     parser.add_argument("--short", action="store_true",
                         help="bench_db.py's old corpus (3 x 40-word paragraphs), the one the 688/153 rows/s came from")
+    parser.add_argument("--reindex", type=int, default=0, help="time reindex of this many WARC-captured pages")
     args = parser.parse_args()
+    if args.reindex:
+        print(json.dumps({e: reindex_rounds(e, args.reindex, args.rounds) for e in args.engine}, indent=2))
+        return
     began = time.perf_counter()
     pages = list(Corpus().articles(0, args.articles)) if not args.short else short_pages(args.articles)
     words = sum(len(a.body.split()) for _, a in pages) / len(pages)

@@ -234,3 +234,22 @@ def test_reindex_of_a_bomb_stays_small(tmp_path: Path) -> None:
     code, peak = peak_rss_mib("newsarchive", "reindex", "--workers", "1", "--data-dir", str(data_dir), env=env)
     assert code == 0
     assert peak < 300, f"peak RSS {peak:.0f} MiB"
+
+
+def test_reindex_reports_its_rate_and_workers(tmp_path: Path) -> None:
+    """Issue 10, target 3: the command says how fast it went and how many workers extracted (no timings asserted)."""
+    import re
+
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    data_dir = tmp_path / "data"
+    _write(data_dir / "warcs" / "crawl.warc.gz", CAPTURES)
+    result = CliRunner().invoke(main, ["reindex", "--workers", "2", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    last = result.output.splitlines()[-1]
+    assert re.fullmatch(r"reindexed 3 pages in \d+\.\d s \(\d+ pages/s, \d+\.\d of \d+ cores busy, "
+                        r"2 extraction workers\)", last), last
+    again = CliRunner().invoke(main, ["reindex", "--data-dir", str(data_dir)])
+    assert again.exit_code == 0 and "reindexed" not in again.output  # nothing new: no rate to report

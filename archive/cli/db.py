@@ -284,6 +284,8 @@ def reindex_command(warcs: tuple[Path, ...], rebuild: bool, workers: int | None,
         db.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "nothing new"
     click.echo(f"{stats.files} files, {stats.records} records, {stats.skipped} already indexed; {outcomes}")
+    if stats.pages:
+        click.echo(f"reindexed {stats.rate()}")
     _print_limited("warning", stats.errors)
     _print_limited("error", stats.problems)
     if stats.problems:

@@ -4,9 +4,10 @@ Per batch: one SELECT for the record ids already stored, one for the articles th
 touches and one for their latest versions. Then every page's outcome is decided in
 memory, in the batch's order, by the same rules as before (a page later in the batch
 sees the versions made earlier in it). Ids are allocated up front (one writer at a
-time is assumed, as everywhere in ingest), so each table gets one executemany:
-psycopg sends it as one pipeline, SQLite runs it in process. This is what takes ingest
-from about ten round trips per page to about ten per batch (issue 10, target 3).
+time is assumed, as everywhere in ingest), so each table gets one bulk write
+(``ingest_copy.insert_rows``: COPY on PostgreSQL, executemany on SQLite), and the
+batch's new authors one INSERT and one SELECT. This is what takes ingest from about ten
+round trips per page to about ten per batch (issue 10, target 3).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
+from archive.db.ingest_copy import insert_rows
 from archive.db.ingest_rules import (
     CaptureInfo,
     IngestResult,
@@ -73,8 +75,6 @@ _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('captures', 'id')), "
                "nextval(pg_get_serial_sequence('article_versions', 'id')) FROM generate_series(1, :n)")
 _SQLITE_MAX_IDS = text("SELECT (SELECT max(id) FROM captures), (SELECT max(id) FROM articles), "
                        "(SELECT max(id) FROM article_versions)")
-_INSERTS = {table.__tablename__: insert(table) for table in (Capture, Article, ArticleVersion, Image,
-                                                            ArticleVersionAuthor)}
 
 
 class _Ids:
@@ -112,7 +112,8 @@ class Batch:
     captures: list[dict[str, Any]] = field(default_factory=list)
     versions: list[dict[str, Any]] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
-    bylines: list[dict[str, Any]] = field(default_factory=list)
+    bylines: list[dict[str, Any]] = field(default_factory=list)  # author_id holds the name key until written
+    new_authors: dict[str, str] = field(default_factory=dict)  # name key -> name, not yet in the table
     results: list[IngestResult] = field(default_factory=list)
 
 
@@ -187,10 +188,11 @@ def _version_row(batch: Batch, version_id: int, state: _ArticleState, capture_id
         for i, img in enumerate(ex.images)
     )
     names = list(dict.fromkeys(n.strip() for n in ex.authors if n.strip()))
-    batch.bylines.extend(
-        dict(version_id=version_id, position=i, author_id=batch.ingestor._author_id(name))
-        for i, name in enumerate(names)
-    )
+    for position, name in enumerate(names):
+        name_key = author_key(name)
+        if name_key not in batch.ingestor._authors:
+            batch.new_authors.setdefault(name_key, name[:512])  # the first spelling names the author
+        batch.bylines.append(dict(version_id=version_id, position=position, author_id=name_key))
     row = dict(
         id=version_id, article_id=state.id, number=state.count, text_hash=key, url=url, title=ex.title,
         summary=ex.summary, body=ex.body, authors=list(ex.authors), tags=list(ex.tags), published=ex.published,
@@ -228,14 +230,28 @@ def _write(batch: Batch) -> None:
         if state.latest is not None and state.latest.moved:
             moved_versions.append(dict(b_id=state.latest.id, b_last=state.latest.last_seen,
                                        b_capture=state.latest.last_capture_id))
-    for table, rows in (("captures", batch.captures), ("articles", new_articles), ("article_versions", batch.versions),
-                        ("images", batch.images), ("article_version_authors", batch.bylines)):
-        if rows:  # one row: a plain execute, which costs less than executemany's machinery
-            conn.execute(_INSERTS[table], rows[0] if len(rows) == 1 else rows)
+    _resolve_authors(batch)
+    for model, rows in ((Capture, batch.captures), (Article, new_articles), (ArticleVersion, batch.versions),
+                        (Image, batch.images), (ArticleVersionAuthor, batch.bylines)):
+        insert_rows(conn, model, rows)
     if moved_articles:
         conn.execute(_ARTICLE_STATE, moved_articles)
     if moved_versions:
         conn.execute(_VERSION_SEEN, moved_versions)
+
+
+def _resolve_authors(batch: Batch) -> None:
+    """Create the batch's new authors in one statement, read their ids in one, fill the bylines."""
+    authors = batch.ingestor._authors
+    if batch.new_authors:
+        insert_rows(batch.conn, Author,
+                    [dict(name=name, name_key=key) for key, name in batch.new_authors.items()])
+        found = batch.conn.execute(select(Author.id, Author.name_key)
+                                   .where(Author.name_key.in_(list(batch.new_authors))))
+        authors.update((row.name_key, row.id) for row in found)
+        batch.new_authors.clear()
+    for byline in batch.bylines:
+        byline["author_id"] = authors[byline["author_id"]]
 
 
 def _prefetch_ids(ingestor: Ingestor, conn: Connection, items: Sequence[tuple[CaptureInfo, Extracted | None]]) -> None:

@@ -6,6 +6,7 @@ Shared by ``ingest`` (one page, revisits) and ``batch`` (many pages); no databas
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -54,6 +55,7 @@ def author_key(name: str) -> str:
     return " ".join(name.casefold().split())[:512]
 
 
+@functools.lru_cache(maxsize=4096)  # ingest asks up to seven times per page, for the same one or two URLs
 def site_host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host

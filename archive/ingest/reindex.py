@@ -9,9 +9,12 @@ versions come out exactly as a live crawl makes them. Records already in ``captu
 from __future__ import annotations
 
 import os
+import resource
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select, text
 
@@ -40,6 +43,21 @@ class ReindexStats:
     errors: list[str] = field(default_factory=list)  # pages that could not be extracted
     problems: list[str] = field(default_factory=list)  # damaged input: bad files, failed digests
     bad_files: set[str] = field(default_factory=set)
+    workers: int = 0  # extraction processes
+    seconds: float = 0.0  # wall time of the whole run
+    cpu_seconds: float = 0.0  # this process and its extraction workers
+
+    @property
+    def pages(self) -> int:
+        """Pages extracted and ingested (records already in the database are not counted)."""
+        return sum(self.outcomes.values())
+
+    def rate(self) -> str:
+        """``N pages in S s (R pages/s, C of W cores busy)``: the figure ``reindex`` prints."""
+        per_s = self.pages / self.seconds if self.seconds else 0.0
+        busy = self.cpu_seconds / self.seconds if self.seconds else 0.0
+        return (f"{self.pages} pages in {self.seconds:.1f} s ({per_s:.0f} pages/s, "
+                f"{busy:.1f} of {os.cpu_count() or 1} cores busy, {self.workers} extraction workers)")
 
     def problem(self, path: Path, message: str) -> None:
         self.bad_files.add(str(path))
@@ -64,8 +82,13 @@ def reindex(
     rebuild: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReindexStats:
-    """Ingest every HTML capture of ``paths`` not yet in the database."""
-    stats = ReindexStats()
+    """Ingest every HTML capture of ``paths`` not yet in the database.
+
+    Every core works: ``workers`` (default one per core) extract in parallel while this
+    process ingests what they return, in batches (``Ingestor.ingest_many``).
+    """
+    began, cpu_began = time.perf_counter(), _cpu_seconds()
+    stats = ReindexStats(workers=workers or os.cpu_count() or 1)
     if rebuild:
         clear_derived(db)
     files = warc_files(list(paths) or [Path(data_dir) / "warcs"])
@@ -74,12 +97,35 @@ def reindex(
                         key=lambda c: (c.capture.fetched_at, c.path, c.capture.location.offset))
     todo = _unseen(db, candidates)
     stats.skipped = len(candidates) - len(todo)
-    with process_pool(workers or os.cpu_count() or 1) as pool:
+    with process_pool(stats.workers) as pool:
         results = pool.map(_extract, todo, chunksize=8)
         _ingest_all(db, todo, results, stats, progress)
+        workers_cpu = _workers_cpu_seconds(pool)
     rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (ingest/frontier_rebuild.py)
     searchindex.catch_up(db.engine, create=True)  # ingest kept it in step; this builds a missing one
+    stats.seconds = time.perf_counter() - began
+    stats.cpu_seconds = _cpu_seconds() - cpu_began + workers_cpu
     return stats
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+def _workers_cpu_seconds(pool: Any) -> float:
+    """CPU time of the pool's live workers, read from /proc (0 elsewhere).
+
+    They are the fork server's children, not ours, so ``RUSAGE_CHILDREN`` never sees them.
+    """
+    total = 0.0
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _extract(candidate: _Candidate) -> Extracted:
