@@ -101,3 +101,26 @@ def test_a_failed_background_write_is_written_by_the_next_flush(tmp_path: Path) 
         frontier.close()
     finally:
         db.dispose()
+
+
+def test_a_lookup_during_an_outage_takes_the_link_as_new(tmp_path: Path) -> None:
+    """The crawl goes on while the database is away: an unreadable row is a new link (the
+    page is fetched, nothing lost), and the first lookup after the outage reads the row."""
+    db = open_database(tmp_path)
+    try:
+        site = adhoc_site(db, ["https://x.example/"])
+        earlier = Frontier(db, site.id)
+        earlier.discover("https://x.example/known", "article", depth=3)
+        earlier.close()
+        frontier = Frontier(db, site.id)
+
+        def outage(key: str) -> None:
+            raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+        frontier._read = outage  # type: ignore[method-assign]
+        assert frontier.get("https://x.example/known") is None
+        del frontier._read  # the database is back
+        known = frontier.get("https://x.example/known")
+        assert known is not None and known.depth == 3  # the miss was not remembered
+    finally:
+        db.dispose()

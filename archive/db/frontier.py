@@ -25,6 +25,7 @@ the crawl never waits for the database; ``flush`` writes and waits (close, rebui
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ from archive.discovery.recrawl import next_due
 POLLED_KINDS = frozenset({"seed", "feed", "sitemap", "section"})
 FETCHED, QUEUED, FAILED, GONE = "fetched", "queued", "failed", "gone"
 RETRY_FAILED_AFTER = dt.timedelta(hours=1)
+logger = logging.getLogger(__name__)
 CACHE_ROWS = 20_000  # unchanged rows kept in memory (about 1 KB each)
 
 
@@ -128,6 +130,7 @@ class Frontier:
         self._writing: dict[str, UrlInfo] = {}  # handed to the writer thread, maybe not committed yet
         self._lock = threading.Lock()  # guards _writing against the writer thread
         self._retry: dict[str, UrlInfo] = {}  # a failed write's rows, written again by the next flush
+        self._read_failing = False  # the database did not answer the last lookup
         self._writer: ThreadPoolExecutor | None = None
         self._last_write: Future[int] | None = None
 
@@ -151,9 +154,20 @@ class Frontier:
         if key in self._absent:  # a link is looked up, then discovered: one query, not two
             return None
         with self._lock:
-            info = self._writing.get(key)
+            info = self._writing.get(key) or self._retry.get(key)
         if info is None:
-            info = self._read(key)
+            try:
+                info = self._read(key)
+            except DatabaseError as exc:
+                # PostgreSQL away mid-crawl: the link is taken as new, so the crawl goes on
+                # and nothing is lost; its row's earlier state (ETag, fetch count) may be
+                # overwritten by the fresh one, and ``reindex`` rebuilds it from the WARCs.
+                if not self._read_failing:
+                    logger.warning("Frontier row not readable (%s): links taken as new until the database is back",
+                                   " ".join(str(exc).split())[:200])
+                self._read_failing = True
+                return None
+            self._read_failing = False
         if info is None:
             self._absent[key] = None
             if len(self._absent) > 1024:
