@@ -42,13 +42,14 @@ from archive.db.text import fold_for_search
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: facet fields (site_id fast, *_facet, year, month)
 BATCH = 5000  # versions read and added per tantivy commit
 WRITER_HEAP = 128_000_000
 CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
 ANALYZER = "newsarchive_folded"
 _ID_BITS = 28  # sort keys: published seconds << 28 | article id (ids up to 268 million)
 _NULL_KEY = -(2**62)
+FACET_TEXT_FIELDS = ("language_facet", "section_facet", "author_facet")
 _META = "newsarchive-watermark.json"
 _lock = threading.Lock()
 _warned: set[str] = set()
@@ -103,10 +104,14 @@ def _schema() -> Any:
     sb.add_integer_field("version_id", stored=True)
     for name in ("title", "summary", "body"):
         sb.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
-    sb.add_integer_field("site_id", indexed=True)
-    for name in ("language", "section", "author", "page_type"):
+    sb.add_integer_field("site_id", indexed=True, fast=True)
+    for name in ("language", "section", "author", "page_type"):  # filters: folded keys
         sb.add_text_field(name, tokenizer_name="raw")
+    for name in FACET_TEXT_FIELDS:  # facets: the values as stored, counted from columns (fast fields)
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_date_field("published", indexed=True, fast=True)
+    sb.add_integer_field("year", fast=True)
+    sb.add_integer_field("month", fast=True)  # year * 100 + month
     sb.add_integer_field("newest", fast=True)
     sb.add_integer_field("oldest", fast=True)
     return sb.build()
@@ -318,9 +323,10 @@ def _index_rows(idx: SearchIndex, writer: Any, conn: Any, top: int) -> int:
         if not rows:
             idx.watermark = min(top, idx.watermark + BATCH * 4)
             continue
+        names = _author_names(conn, idx.watermark, rows[-1].version_id)
         for row in rows:
             writer.delete_documents_by_term("article_id", row.article_id)
-            writer.add_document(_document(row))
+            writer.add_document(_document(row, names.get(row.version_id, ())))
         writer.commit()
         done += len(rows)
         idx.documents += len(rows)  # re-indexed articles count again: an upper bound
@@ -338,7 +344,21 @@ _ROWS = text(
 )
 
 
-def _document(row: Any) -> Any:
+_AUTHOR_NAMES = text(
+    "SELECT l.version_id, au.name FROM article_version_authors l JOIN authors au ON au.id = l.author_id "
+    "WHERE l.version_id > :after AND l.version_id <= :last ORDER BY l.version_id, l.position"
+)
+
+
+def _author_names(conn: Any, after: int, last: int) -> dict[int, list[str]]:
+    """Author names per version id (as the ``authors`` table spells them: what SQL facets count)."""
+    names: dict[int, list[str]] = {}
+    for version_id, name in conn.execute(_AUTHOR_NAMES, {"after": after, "last": last}):
+        names.setdefault(version_id, []).append(name)
+    return names
+
+
+def _document(row: Any, author_names: Any = ()) -> Any:
     import tantivy
 
     doc = tantivy.Document(article_id=row.article_id, version_id=row.version_id,
@@ -347,12 +367,20 @@ def _document(row: Any) -> Any:
                            language=(row.language or "").lower(), section=section_key(row.section or ""))
     if row.site_id is not None:
         doc.add_integer("site_id", row.site_id)
+    if row.language:
+        doc.add_text("language_facet", row.language)
+    if row.section:
+        doc.add_text("section_facet", row.section)
     authors = json.loads(row.authors) if isinstance(row.authors, str) else (row.authors or [])
     for name in authors:
         doc.add_text("author", fold_for_search(author_key(name)))
+    for name in dict.fromkeys(author_names):
+        doc.add_text("author_facet", name)
     when = _utc(row.published_at)
     if when is not None:
         doc.add_date("published", when.replace(tzinfo=None))
+        doc.add_integer("year", when.year)
+        doc.add_integer("month", when.year * 100 + when.month)
         seconds = int(when.timestamp())
         doc.add_integer("newest", (seconds << _ID_BITS) | row.article_id)
         doc.add_integer("oldest", (-seconds << _ID_BITS) | row.article_id)

@@ -28,14 +28,7 @@ def search_ids(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, f
     """Article ids of the requested page, in order (``filters`` is a ``SearchFilters``)."""
     import tantivy
 
-    schema = idx.index.schema
-    compiler = _Compiler(schema, session)
-    musts = [(tantivy.Occur.Must, q) for q in compiler.option_filters(filters)]
-    if parsed is not None:
-        musts += compiler.groups(parsed)
-    if not any(occur == tantivy.Occur.Must for occur, _ in musts):
-        musts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    query = tantivy.Query.boolean_query(musts)
+    query, compiler = build_query(idx, session, parsed, filters)
     limit = max(1, min(filters.limit, 1000))
     offset = max(0, filters.offset)
     searcher = idx.index.searcher()
@@ -44,6 +37,19 @@ def search_ids(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, f
         kw = {"order_by_field": "oldest" if filters.sort == "oldest" else "newest", "order": tantivy.Order.Desc}
     result = searcher.search(query, limit=limit, count=False, offset=offset, **kw)
     return [searcher.doc(address)["article_id"][0] for _, address in result.hits]
+
+
+def build_query(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, filters: Any) -> tuple[Any, _Compiler]:
+    """The tantivy query for ``parsed`` AND ``filters``, and the compiler (which knows if it scores)."""
+    import tantivy
+
+    compiler = _Compiler(idx.index.schema, session)
+    musts = [(tantivy.Occur.Must, q) for q in compiler.option_filters(filters)]
+    if parsed is not None:
+        musts += compiler.groups(parsed)
+    if not any(occur == tantivy.Occur.Must for occur, _ in musts):
+        musts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    return tantivy.Query.boolean_query(musts), compiler
 
 
 class _Compiler:
