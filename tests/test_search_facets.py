@@ -93,6 +93,11 @@ def _facets(results: object) -> dict[str, dict[str, int]]:
 def test_total_and_facets_are_exact(archive_data: tuple[Path, str | None], monkeypatch: pytest.MonkeyPatch,
                                     engine: str, query: str, options: dict[str, object], match: list[int]) -> None:
     monkeypatch.setenv("ARCHIVE_SEARCH_INDEX", "auto" if engine == "index" else "off")
+    if engine == "index":  # the index answers: SQL counting must not run
+        from archive.research import _queries
+
+        monkeypatch.setattr(_queries, "facets", None)
+        monkeypatch.setattr(_queries, "count", None)
     with open_archive(*archive_data) as archive:
         results = archive.search(query, per_page=5, **options)
     expected = _expected(match)
@@ -150,3 +155,25 @@ def test_an_old_highly_relevant_article_reaches_page_one(db_url: str | None, tmp
         newest = archive.search("saffron", per_page=20, sort="newest")
     assert results.total == 701 and results.hits[0].url == "https://a.example/old"
     assert "https://a.example/old" not in [h.url for h in newest.hits]
+
+
+def test_the_read_only_archive_finds_the_index_in_its_data_dir(db_url: str | None, tmp_path: Path,  # noqa: F811
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``newsarchive serve --data-dir D --db postgresql://...`` uses D's index, where ingest put it."""
+    from archive.research import _queries
+
+    monkeypatch.delenv("ARCHIVE_SEARCH_INDEX_DIR")
+    db = open_database(tmp_path / "data", db_url)
+    try:
+        with db.session() as s:
+            Ingestor(s).ingest_many([(capture(f"https://a.example/{n}", n + 1),
+                                      article(f"https://a.example/{n}", "saffron fields", images=[]))
+                                     for n in range(3)])
+        searchindex.wait_for_updates()
+        assert searchindex.index_dir(db.engine).parent == (tmp_path / "data").resolve()
+    finally:
+        db.dispose()
+    monkeypatch.setattr(_queries, "facets", None)  # SQL counting must not run: the index answers
+    with open_archive(tmp_path / "data", db_url) as archive:
+        results = archive.search("saffron")
+    assert results.total == 3 and [(v.value, v.count) for v in results.facets["site"]] == [("a.example", 3)]

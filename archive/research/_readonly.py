@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from archive.db.migrate import current_revision, head_revision
+from archive.db.searchindex import remember_data_dir
 from archive.db.session import DB_FILENAME, Database, create_db_engine, database_url
 from archive.errors import ConfigError, DatabaseError
 
@@ -43,6 +44,7 @@ def open_readonly(data_dir: Path | str | None = None, db_url: str | None = None)
     if revision != head_revision():
         engine.dispose()
         raise ConfigError(f"{shown} is at schema revision {revision}; run `newsarchive db upgrade` first")
+    remember_data_dir(engine, Path(data_dir or "newsarchive-data"))  # a PostgreSQL search index lives there
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
