@@ -86,11 +86,19 @@ def article_count(db: Database) -> int:
 
 def _produce(start: int, count: int, batch: int, out: Any) -> None:
     """Generator process: batches of (CaptureInfo, Article) onto ``out``, then None."""
+    import queue
+
     corpus = Corpus()
     pages = corpus.articles(start, count)
-    while chunk := [p for _, p in zip(range(batch), pages, strict=False)]:
-        out.put(chunk)
-    out.put(None)
+    parent = mp.parent_process()
+    for chunk in [*iter(lambda: [p for _, p in zip(range(batch), pages, strict=False)], []), None]:
+        while True:  # a killed parent leaves no orphan blocked on a full queue
+            try:
+                out.put(chunk, timeout=5)
+                break
+            except queue.Full:
+                if parent is None or not parent.is_alive():
+                    return
 
 
 def batches(start: int, count: int, batch: int) -> Iterator[list[Any]]:
