@@ -177,3 +177,28 @@ def test_the_read_only_archive_finds_the_index_in_its_data_dir(db_url: str | Non
     with open_archive(tmp_path / "data", db_url) as archive:
         results = archive.search("saffron")
     assert results.total == 3 and [(v.value, v.count) for v in results.facets["site"]] == [("a.example", 3)]
+
+
+def test_a_new_author_or_section_is_found_after_the_next_ingest(db_url: str | None, tmp_path: Path,  # noqa: F811
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contains-filters match the index's terms, remembered per index state: a new term is never missed."""
+    from archive.db.search import SearchFilters, search
+
+    monkeypatch.setattr("archive.db.search._statement", None)  # SQL must not answer: the index does
+    db = open_database(tmp_path / "data", db_url)
+    try:
+        for n, (author, section) in enumerate([("Jane Doe", "Politics"), ("Zarghuna Ahmadi", "Kabul [Provinces]")]):
+            with db.session() as s:
+                Ingestor(s).ingest_many([(capture(f"https://a.example/{n}", n + 1),
+                                          article(f"https://a.example/{n}", "saffron", authors=[author],
+                                                  section=section, images=[]))])
+            searchindex.wait_for_updates()
+            with db.session() as s:
+                by_author = [h.url for h in search(s, "saffron", SearchFilters(author="ahmad"))]
+                by_section = [h.url for h in search(s, "", SearchFilters(section="[provinces]"))]
+                everyone = [h.url for h in search(s, "", SearchFilters(author="A"))]
+            expected = ["https://a.example/1"] if n else []
+            assert (by_author, by_section) == (expected, expected)
+            assert sorted(everyone) == [f"https://a.example/{k}" for k in range(n + 1)]
+    finally:
+        db.dispose()

@@ -54,6 +54,7 @@ _META = "newsarchive-watermark.json"
 _lock = threading.Lock()
 _warned: set[str] = set()
 _open_indexes: dict[str, SearchIndex] = {}  # by path: opening an index costs ~7 ms, searching one ~1 ms
+term_cache: dict[tuple[str, str], tuple[tuple[int, int], list[str]]] = {}  # searchindex_query._terms
 _data_dirs: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
@@ -311,6 +312,8 @@ def drop(engine: Engine) -> None:
     """Delete the index (the database was cleared: every id in it is stale)."""
     path = index_dir(engine)
     _open_indexes.pop(str(path), None)
+    for key in [k for k in term_cache if k[0] == str(path)]:
+        del term_cache[key]
     shutil.rmtree(path, ignore_errors=True)
 
 
