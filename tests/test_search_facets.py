@@ -202,3 +202,28 @@ def test_a_new_author_or_section_is_found_after_the_next_ingest(db_url: str | No
             assert sorted(everyone) == [f"https://a.example/{k}" for k in range(n + 1)]
     finally:
         db.dispose()
+
+
+def test_an_index_of_the_older_layout_is_reported_and_rebuilt_by_catch_up(
+        db_url: str | None, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Schema 1 had no facet columns: SQL answers (with one warning) until ``reindex``'s catch-up rebuilds it."""
+    import json
+    import logging
+
+    db = open_database(tmp_path / "data", db_url)
+    try:
+        with db.session() as s:
+            Ingestor(s).ingest_many([(capture("https://a.example/1", 1), article("https://a.example/1", "saffron",
+                                                                                   images=[]))])
+        searchindex.wait_for_updates()
+        meta_path = searchindex.index_dir(db.engine) / "newsarchive-watermark.json"
+        meta = json.loads(meta_path.read_text())
+        meta_path.write_text(json.dumps({**meta, "schema": 1}))
+        with db.session() as s, caplog.at_level(logging.WARNING, "archive.db.searchindex"):
+            assert searchindex.open_for_search(db.engine, searchindex.latest_version_id(s.connection())) is None
+        assert "older layout" in caplog.text and "newsarchive reindex" in caplog.text
+        assert searchindex.catch_up(db.engine, create=True) == 1  # what `newsarchive reindex` runs
+        with db.session() as s:
+            assert searchindex.open_for_search(db.engine, searchindex.latest_version_id(s.connection())) is not None
+    finally:
+        db.dispose()

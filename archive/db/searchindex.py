@@ -152,6 +152,15 @@ def _read_meta(path: Path, database: str) -> dict[str, Any] | None:
     return meta
 
 
+def _older_layout(path: Path) -> bool:
+    """Whether ``path`` holds an index written with another ``SCHEMA_VERSION``."""
+    try:
+        meta = json.loads((path / _META).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("schema") != SCHEMA_VERSION
+
+
 def _write_meta(idx: SearchIndex) -> None:
     tmp = idx.path / (_META + ".tmp")
     tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "database": idx.database, "watermark": idx.watermark,
@@ -172,6 +181,9 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
     key = database_key(engine)
     meta = _read_meta(path, key)
     if meta is None:
+        if _older_layout(path):
+            _warn_once(path, f"search index {path} has an older layout: using SQL search until "
+                             "`newsarchive reindex` rebuilds it")
         return None
     cached = _open_indexes.get(str(path))
     if cached is None or cached.database != key:
