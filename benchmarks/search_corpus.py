@@ -26,6 +26,7 @@ take several GB: delete them when done).
 from __future__ import annotations
 
 import argparse
+import itertools
 import multiprocessing as mp
 import os
 import shutil
@@ -91,7 +92,8 @@ def _produce(start: int, count: int, batch: int, out: Any) -> None:
     corpus = Corpus()
     pages = corpus.articles(start, count)
     parent = mp.parent_process()
-    for chunk in [*iter(lambda: [p for _, p in zip(range(batch), pages, strict=False)], []), None]:
+    chunks = iter(lambda: [p for _, p in zip(range(batch), pages, strict=False)], [])
+    for chunk in itertools.chain(chunks, [None]):  # lazily: one batch in memory at a time
         while True:  # a killed parent leaves no orphan blocked on a full queue
             try:
                 out.put(chunk, timeout=5)
