@@ -17,7 +17,9 @@ ingested incrementally through ``Ingestor.ingest_many``, no optimize step):
   (``archive/db/searchindex.py``), which is built by ``searchindex.rebuild`` when missing
   or with ``--build`` (the build rate is reported) under ``/tmp/newsarchive-bench/index-ENGINE``;
   ``index-ids-*``: the index's share alone (the page's article ids, before rows and snippets
-  are read from the database).
+  are read from the database); ``index-facets*``: the exact total and the five facets over
+  every match (tantivy aggregations, what the web page adds); ``*-browse-newest*``: no
+  search words, newest first (the web front page), without and with a filter.
 
 Each query runs once after a warm-up pass over all of them (the index is in the page
 cache, as on a server in use); p50/p95 in ms per band. The machine is shared: see the
@@ -40,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.db import searchindex  # noqa: E402
-from archive.db.search import SearchFilters, search  # noqa: E402
+from archive.db.search import SearchFilters, index_facets, search  # noqa: E402
 from archive.db.session import Database  # noqa: E402
 from benchmarks.corpus import BANDS, SECTIONS, SITES, Corpus  # noqa: E402
 from benchmarks.search_corpus import CACHE, article_count, open_cached  # noqa: E402
@@ -83,7 +85,8 @@ def timed(queries: list[tuple[str, str]], run: Callable[[int, str], int]) -> dic
         hits.append(run(k, q))
         times[band].append((time.perf_counter() - began) * 1000)
     every = [t for ts in times.values() for t in ts]
-    return {"all": _pct(every), **{b: _pct(ts) for b, ts in times.items()}, "hits": round(statistics.mean(hits), 1)}
+    return {"all": _pct(every), **{b: _pct(ts) for b, ts in times.items() if ts and len(times) > 1 and ts != every},
+            "hits": round(statistics.mean(hits), 1)}
 
 
 def _pct(values: list[float]) -> str:
@@ -104,7 +107,11 @@ def modes(db: Database, queries: list[tuple[str, str]], label: str) -> dict[str,
 
     runs = {"relevance": run("relevance", False), "relevance-filters": run("relevance", True),
             "newest": run("newest", False), "newest-filters": run("newest", True)}
-    return {f"{label}-{name}": timed(queries, fn) for name, fn in runs.items()}
+    out = {f"{label}-{name}": timed(queries, fn) for name, fn in runs.items()}
+    browse = [("stop", "")] * max(4, len(queries) // 4)  # no words: the front page, newest first
+    out[f"{label}-browse-newest"] = timed(browse, run("newest", False))
+    out[f"{label}-browse-newest-filters"] = timed(browse, run("newest", True))
+    return out
 
 
 def engine_only(db: Database, queries: list[tuple[str, str]]) -> dict[str, object]:
@@ -118,12 +125,27 @@ def engine_only(db: Database, queries: list[tuple[str, str]]) -> dict[str, objec
             with db.session() as s:
                 idx = searchindex.open_for_search(db.engine, searchindex.latest_version_id(s.connection()))
                 assert idx is not None, "the search index is missing or behind"
-                return len(search_ids(idx, s, parse_query(q), SearchFilters(limit=20, sort=sort, **extra)))  # type: ignore[arg-type]
+                return len(search_ids(idx, s, parse_query(q) if q else None, SearchFilters(limit=20, sort=sort, **extra)))  # type: ignore[arg-type]
+        return one
+
+    def facets(filtered: bool) -> Callable[[int, str], int]:
+        def one(k: int, q: str) -> int:
+            extra = rotating_filter(k) if filtered else {}
+            with db.session() as s:
+                found = index_facets(s, q, SearchFilters(**extra))  # type: ignore[arg-type]
+                assert found is not None, "the search index is missing or behind"
+                return found.total
         return one
 
     runs = {"relevance": run("relevance", False), "relevance-filters": run("relevance", True),
             "newest": run("newest", False), "newest-filters": run("newest", True)}
-    return {f"index-ids-{name}": timed(queries, fn) for name, fn in runs.items()}
+    out = {f"index-ids-{name}": timed(queries, fn) for name, fn in runs.items()}
+    out["index-facets"] = timed(queries, facets(False))  # "hits" here: mean matches counted
+    out["index-facets-filters"] = timed(queries, facets(True))
+    browse = [("stop", "")] * max(4, len(queries) // 4)  # no words: the front page, newest first
+    out["index-browse-newest"] = timed(browse, run("newest", False))
+    out["index-browse-newest-filters"] = timed(browse, run("newest", True))
+    return out
 
 
 def build_index(db: Database) -> dict[str, float]:

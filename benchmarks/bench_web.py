@@ -14,12 +14,24 @@ page loads (query, facets, count, template) from a client on the same machine:
 * article pages: random article ids.
 
 p50/p95 in ms. A kept ``--data-dir`` (or ``--pg-schema``) is reused: the fill is skipped.
+
+``--corpus search`` serves ``search_corpus.py``'s cached database instead (realistic
+bodies of 300-1,500 words, ingested through ``Ingestor.ingest_many``, with its incrementally
+fed tantivy index) and draws the words from its frequency bands (``stop``, ``common``,
+``mid``, ``rare``, English and Dari), each also with a site filter, plus browsing:
+
+    python benchmarks/search_corpus.py --engine sqlite --size 1000000
+    python benchmarks/bench_web.py --corpus search --engine sqlite [--sql]
+
+``--sql`` also times the same pages with ``ARCHIVE_SEARCH_INDEX=off`` (SQL search, counts
+and facets bounded as without the index), alternating rounds with the index in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import subprocess
@@ -64,10 +76,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data_dir: Path, url: str | None, port: int) -> subprocess.Popen:
+def start_server(data_dir: Path, url: str | None, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "scraper.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)]
     proc = subprocess.Popen(cmd + (["--db", url] if url else []), cwd=Path(__file__).resolve().parent.parent,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -103,6 +115,65 @@ def search_paths(corpus: Corpus, n: int, rng: random.Random) -> dict[str, list[s
     return out
 
 
+def band_paths(n: int, rng: random.Random) -> dict[str, list[str]]:
+    """Search pages for ``search_corpus.py``'s corpus: words of each frequency band, alone and with a site."""
+    from benchmarks.corpus import BANDS, SITES
+    from benchmarks.corpus import Corpus as SearchCorpus
+
+    corpus = SearchCorpus()
+    out: dict[str, list[str]] = {"browse": ["/", "/?sort=newest", "/?language=fa-AF", "/?year=2024",
+                                            "/?site=site3.example", "/?section=sport&year=2020"] * max(1, n // 24)}
+    for band in BANDS:
+        queries = [" ".join(rng.choice(corpus.query_words(("en", "fa-AF")[k % 2], band)) for _ in range(1 + k % 2))
+                   for k in range(max(1, n // 4))]
+        out[band] = ["/?" + urllib.parse.urlencode({"q": q}) for q in queries]
+        out[f"{band}_site"] = ["/?" + urllib.parse.urlencode({"q": q, "site": f"site{rng.randrange(SITES)}.example"})
+                               for q in queries]
+    return out
+
+
+def serve_cached(args: argparse.Namespace) -> None:
+    """``--corpus search``: time the pages over ``search_corpus.py``'s cache, with the index and (``--sql``) without."""
+    from benchmarks.search_corpus import CACHE, PG_SCHEMA, PG_URL, article_count, index_dir, open_cached
+
+    db = open_cached(args.engine)
+    try:
+        size = article_count(db)
+    finally:
+        db.dispose()
+    data_dir = CACHE / ("sqlite" if args.engine == "sqlite" else "pg")
+    url = None if args.engine == "sqlite" else f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+    rng = random.Random(5)
+    searches = band_paths(args.queries, rng)
+    articles = [f"/article/{rng.randint(1, size)}" for _ in range(args.articles)]
+    setups = {"index": {"ARCHIVE_SEARCH_INDEX": "auto", "ARCHIVE_SEARCH_INDEX_DIR": str(index_dir(args.engine))}}
+    if args.sql:
+        setups["sql"] = {"ARCHIVE_SEARCH_INDEX": "off"}
+    times: dict[str, dict[str, list[float]]] = {name: {} for name in setups}
+    errors: dict[str, int] = {name: 0 for name in setups}
+    for round_ in range(args.rounds):
+        for name, env in setups.items():  # alternating rounds: index, sql, index, sql...
+            port = free_port()
+            server = start_server(data_dir, url, port, env)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                timed(base, ["/", "/?q=kabul", "/article/1"])  # warm up
+                for kind, paths in {**searches, "article": articles}.items():
+                    share = paths[round_::args.rounds]
+                    spent, bad = timed(base, share)
+                    times[name].setdefault(kind, []).extend(spent)
+                    errors[name] += bad
+            finally:
+                server.terminate()
+                server.wait(10)
+    report: dict[str, object] = {"engine": args.engine, "articles": size, "loadavg": os.getloadavg()[0]}
+    for name, kinds in times.items():
+        report[name] = {kind: _percentiles(t) for kind, t in kinds.items()}
+        report[name]["search_all"] = _percentiles([t for k, ts in kinds.items() if k != "article" for t in ts])  # type: ignore[index]
+        report[name]["errors"] = errors[name]  # type: ignore[index]
+    print(json.dumps(report, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
@@ -112,7 +183,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="Articles in the database.")
     parser.add_argument("--queries", type=int, default=150, help="Search pages per kind (about).")
     parser.add_argument("--articles", type=int, default=200, help="Article pages.")
+    parser.add_argument("--corpus", choices=["synthetic", "search"], default="synthetic",
+                        help="search: serve search_corpus.py's cached database and index (ignores --size).")
+    parser.add_argument("--sql", action="store_true", help="With --corpus search: also time SQL search (index off).")
+    parser.add_argument("--rounds", type=int, default=2, help="With --corpus search: alternating rounds.")
     args = parser.parse_args()
+    if args.corpus == "search":
+        serve_cached(args)
+        return
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-web-"))
     url = None

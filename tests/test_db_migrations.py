@@ -19,7 +19,8 @@ from archive.db.session import Database, open_database
 def _include_name(name, type_, parent_names):  # noqa: ANN001, ANN202
     prefix_skip = type_ == "table" and name and name.startswith("article_search")
     return not (prefix_skip or name in {"search_vector", "title_vector", "ix_article_versions_search_vector",
-                                         "ix_article_versions_title_vector"})
+                                         "ix_article_versions_title_vector",
+                                         "ix_article_versions_newest"})
 
 
 def test_schema_matches_models(db: Database) -> None:
@@ -52,7 +53,8 @@ def test_search_objects_exist(db: Database) -> None:
             assert {"article_search", "article_search_ai", "article_search_ad", "article_search_au"} <= names
         else:
             indexes = {i["name"] for i in inspect(conn).get_indexes("article_versions")}
-            assert {"ix_article_versions_search_vector", "ix_article_versions_title_vector"} <= indexes
+            assert {"ix_article_versions_search_vector", "ix_article_versions_title_vector",
+                    "ix_article_versions_newest"} <= indexes
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
@@ -78,3 +80,35 @@ def test_migrations_keep_alembic_context_lines_out_of_logs(db_url: str | None, t
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("alembic")]
     assert any(m.startswith("Running upgrade") for m in messages)
     assert not [m for m in messages if m.startswith(("Context impl", "Will assume"))]
+
+
+def test_0005_upgrades_a_0004_database_and_serves_newest_first(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive made at 0004 (with articles, one undated) upgrades; newest-first listing is unchanged,
+    and on PostgreSQL it can read the new index instead of sorting every version."""
+    from archive.db.ingest import Ingestor
+    from archive.db.search import SearchFilters, search
+    from tests.test_db_support import article, capture
+
+    monkeypatch.setenv("ARCHIVE_SEARCH_INDEX", "off")  # the SQL path is what the index serves
+    head = head_revision()
+    assert downgrade(db.engine, "0004") == (head, "0004")
+    dates = ["2021-05-01T00:00:00+00:00", None, "2024-01-02T00:00:00+00:00", "2019-07-07T00:00:00+00:00"]
+    with db.session() as s:
+        Ingestor(s).ingest_many([(capture(f"https://example.com/{n}", n + 1),
+                                  article(f"https://example.com/{n}", f"body {n}", published=when))
+                                 for n, when in enumerate(dates)])
+    assert upgrade(db.engine) == ("0004", head)
+    with db.session() as s:
+        hits = search(s, "", SearchFilters(sort="newest"))
+    assert [h.url.rsplit("/", 1)[1] for h in hits] == ["2", "0", "3", "1"]  # undated last
+    if db.dialect != "postgresql":
+        return
+    with db.engine.connect() as conn:
+        assert "ix_article_versions_newest" in {i["name"] for i in inspect(conn).get_indexes("article_versions")}
+        conn.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(r[0] for r in conn.execute(text(
+            "EXPLAIN SELECT id FROM article_versions ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 20")))
+    assert "ix_article_versions_newest" in plan and "Sort Key" not in plan
+    assert downgrade(db.engine, "0004") == (head, "0004")
+    with db.engine.connect() as conn:
+        assert "ix_article_versions_newest" not in {i["name"] for i in inspect(conn).get_indexes("article_versions")}

@@ -28,6 +28,7 @@ from sqlalchemy.types import String
 from archive.db import searchindex
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, parse_query
+from archive.db.searchindex_facets import IndexFacets, facet_counts
 from archive.db.searchindex_query import search_ids
 from archive.db.snippet import _folded_with_index, make_snippet  # noqa: F401 - re-exported (research, tests)
 from archive.db.text import fold_for_search, postgres_fold_sql
@@ -143,10 +144,7 @@ def _hit_rows():  # noqa: ANN202
 
 def _index_rows(session: Session, parsed: ParsedQuery | None, filters: SearchFilters) -> list[Any] | None:
     """The page's rows through the tantivy index, or None when SQL must answer (see searchindex.py)."""
-    if not searchindex.enabled():
-        return None
-    engine = session.get_bind().engine
-    idx = searchindex.open_for_search(engine, searchindex.latest_version_id(session.connection()))
+    idx = _current_index(session)
     if idx is None:
         return None
     ids = search_ids(idx, session, parsed, filters)
@@ -154,6 +152,21 @@ def _index_rows(session: Session, parsed: ParsedQuery | None, filters: SearchFil
         return []
     rows = {r.id: r for r in session.execute(_hit_rows().where(Article.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+def _current_index(session: Session) -> searchindex.SearchIndex | None:
+    if not searchindex.enabled():
+        return None
+    return searchindex.open_for_search(session.get_bind().engine, searchindex.latest_version_id(session.connection()))
+
+
+def index_facets(session: Session, query: str, filters: SearchFilters, size: int = 10,
+                 by_month: bool = False) -> IndexFacets | None:
+    """Exact total and facets over every match from the tantivy index; None when SQL must answer."""
+    idx = _current_index(session)
+    if idx is None:
+        return None
+    return facet_counts(idx, session, parse_query(query) if query.strip() else None, filters, size, by_month)
 
 
 def matching(dialect: str, parsed: ParsedQuery | None, filters: SearchFilters, columns: tuple[Any, ...],

@@ -42,17 +42,19 @@ from archive.db.text import fold_for_search
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: facet fields (site_id fast, *_facet, year, month)
 BATCH = 5000  # versions read and added per tantivy commit
 WRITER_HEAP = 128_000_000
 CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
 ANALYZER = "newsarchive_folded"
 _ID_BITS = 28  # sort keys: published seconds << 28 | article id (ids up to 268 million)
 _NULL_KEY = -(2**62)
+FACET_TEXT_FIELDS = ("language_facet", "section_facet", "author_facet")
 _META = "newsarchive-watermark.json"
 _lock = threading.Lock()
 _warned: set[str] = set()
 _open_indexes: dict[str, SearchIndex] = {}  # by path: opening an index costs ~7 ms, searching one ~1 ms
+term_cache: dict[tuple[str, str], tuple[tuple[int, int], list[str]]] = {}  # searchindex_query._terms
 _data_dirs: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
@@ -103,10 +105,14 @@ def _schema() -> Any:
     sb.add_integer_field("version_id", stored=True)
     for name in ("title", "summary", "body"):
         sb.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
-    sb.add_integer_field("site_id", indexed=True)
-    for name in ("language", "section", "author", "page_type"):
+    sb.add_integer_field("site_id", indexed=True, fast=True)
+    for name in ("language", "section", "author", "page_type"):  # filters: folded keys
         sb.add_text_field(name, tokenizer_name="raw")
+    for name in FACET_TEXT_FIELDS:  # facets: the values as stored, counted from columns (fast fields)
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_date_field("published", indexed=True, fast=True)
+    sb.add_integer_field("year", fast=True)
+    sb.add_integer_field("month", fast=True)  # year * 100 + month
     sb.add_integer_field("newest", fast=True)
     sb.add_integer_field("oldest", fast=True)
     return sb.build()
@@ -146,6 +152,15 @@ def _read_meta(path: Path, database: str) -> dict[str, Any] | None:
     return meta
 
 
+def _older_layout(path: Path) -> bool:
+    """Whether ``path`` holds an index written with another ``SCHEMA_VERSION``."""
+    try:
+        meta = json.loads((path / _META).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("schema") != SCHEMA_VERSION
+
+
 def _write_meta(idx: SearchIndex) -> None:
     tmp = idx.path / (_META + ".tmp")
     tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "database": idx.database, "watermark": idx.watermark,
@@ -166,6 +181,9 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
     key = database_key(engine)
     meta = _read_meta(path, key)
     if meta is None:
+        if _older_layout(path):
+            _warn_once(path, f"search index {path} has an older layout: using SQL search until "
+                             "`newsarchive reindex` rebuilds it")
         return None
     cached = _open_indexes.get(str(path))
     if cached is None or cached.database != key:
@@ -306,6 +324,8 @@ def drop(engine: Engine) -> None:
     """Delete the index (the database was cleared: every id in it is stale)."""
     path = index_dir(engine)
     _open_indexes.pop(str(path), None)
+    for key in [k for k in term_cache if k[0] == str(path)]:
+        del term_cache[key]
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -318,9 +338,10 @@ def _index_rows(idx: SearchIndex, writer: Any, conn: Any, top: int) -> int:
         if not rows:
             idx.watermark = min(top, idx.watermark + BATCH * 4)
             continue
+        names = _author_names(conn, idx.watermark, rows[-1].version_id)
         for row in rows:
             writer.delete_documents_by_term("article_id", row.article_id)
-            writer.add_document(_document(row))
+            writer.add_document(_document(row, names.get(row.version_id, ())))
         writer.commit()
         done += len(rows)
         idx.documents += len(rows)  # re-indexed articles count again: an upper bound
@@ -338,7 +359,21 @@ _ROWS = text(
 )
 
 
-def _document(row: Any) -> Any:
+_AUTHOR_NAMES = text(
+    "SELECT l.version_id, au.name FROM article_version_authors l JOIN authors au ON au.id = l.author_id "
+    "WHERE l.version_id > :after AND l.version_id <= :last ORDER BY l.version_id, l.position"
+)
+
+
+def _author_names(conn: Any, after: int, last: int) -> dict[int, list[str]]:
+    """Author names per version id (as the ``authors`` table spells them: what SQL facets count)."""
+    names: dict[int, list[str]] = {}
+    for version_id, name in conn.execute(_AUTHOR_NAMES, {"after": after, "last": last}):
+        names.setdefault(version_id, []).append(name)
+    return names
+
+
+def _document(row: Any, author_names: Any = ()) -> Any:
     import tantivy
 
     doc = tantivy.Document(article_id=row.article_id, version_id=row.version_id,
@@ -347,12 +382,20 @@ def _document(row: Any) -> Any:
                            language=(row.language or "").lower(), section=section_key(row.section or ""))
     if row.site_id is not None:
         doc.add_integer("site_id", row.site_id)
+    if row.language:
+        doc.add_text("language_facet", row.language)
+    if row.section:
+        doc.add_text("section_facet", row.section)
     authors = json.loads(row.authors) if isinstance(row.authors, str) else (row.authors or [])
     for name in authors:
         doc.add_text("author", fold_for_search(author_key(name)))
+    for name in dict.fromkeys(author_names):
+        doc.add_text("author_facet", name)
     when = _utc(row.published_at)
     if when is not None:
         doc.add_date("published", when.replace(tzinfo=None))
+        doc.add_integer("year", when.year)
+        doc.add_integer("month", when.year * 100 + when.month)
         seconds = int(when.timestamp())
         doc.add_integer("newest", (seconds << _ID_BITS) | row.article_id)
         doc.add_integer("oldest", (-seconds << _ID_BITS) | row.article_id)

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from archive.db.query import ParsedQuery, Term
-from archive.db.searchindex import SearchIndex, analyzer, section_key
+from archive.db.searchindex import SearchIndex, analyzer, section_key, term_cache
 
 _WEIGHTS = (("title", 10.0), ("summary", 3.0), ("body", 1.0))
 _REGEX_META = set("\\.+*?()|[]{}^$#&-~\"<>@")
@@ -28,14 +28,7 @@ def search_ids(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, f
     """Article ids of the requested page, in order (``filters`` is a ``SearchFilters``)."""
     import tantivy
 
-    schema = idx.index.schema
-    compiler = _Compiler(schema, session)
-    musts = [(tantivy.Occur.Must, q) for q in compiler.option_filters(filters)]
-    if parsed is not None:
-        musts += compiler.groups(parsed)
-    if not any(occur == tantivy.Occur.Must for occur, _ in musts):
-        musts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    query = tantivy.Query.boolean_query(musts)
+    query, compiler = build_query(idx, session, parsed, filters)
     limit = max(1, min(filters.limit, 1000))
     offset = max(0, filters.offset)
     searcher = idx.index.searcher()
@@ -46,9 +39,23 @@ def search_ids(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, f
     return [searcher.doc(address)["article_id"][0] for _, address in result.hits]
 
 
+def build_query(idx: SearchIndex, session: Session, parsed: ParsedQuery | None, filters: Any) -> tuple[Any, _Compiler]:
+    """The tantivy query for ``parsed`` AND ``filters``, and the compiler (which knows if it scores)."""
+    import tantivy
+
+    compiler = _Compiler(idx, session)
+    musts = [(tantivy.Occur.Must, q) for q in compiler.option_filters(filters)]
+    if parsed is not None:
+        musts += compiler.groups(parsed)
+    if not any(occur == tantivy.Occur.Must for occur, _ in musts):
+        musts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    return tantivy.Query.boolean_query(musts), compiler
+
+
 class _Compiler:
-    def __init__(self, schema: Any, session: Session) -> None:
-        self.schema = schema
+    def __init__(self, idx: SearchIndex, session: Session) -> None:
+        self.idx = idx
+        self.schema = idx.index.schema
         self.session = session
         self.analyzer = analyzer()
         self.scored = False  # whether any positive text term gives a score
@@ -133,10 +140,10 @@ class _Compiler:
             lang = value.lower()
             return self._any([tantivy.Query.term_query(self.schema, "language", lang),
                               tantivy.Query.regex_query(self.schema, "language", _escape(lang) + "-.*")])
-        if field == "section":
-            return tantivy.Query.regex_query(self.schema, "section", ".*" + _escape(section_key(key)) + ".*")
-        if field == "author":
-            return tantivy.Query.regex_query(self.schema, "author", ".*" + _escape(key) + ".*")
+        if field in ("section", "author"):  # contains: the matching terms, found in Python (see _terms)
+            part = section_key(key) if field == "section" else key
+            terms = [t for t in _terms(self.idx, field) if part in t]
+            return tantivy.Query.term_set_query(self.schema, field, terms) if terms else tantivy.Query.empty_query()
         if field == "site":
             ids = self._site_ids(value, key)
             if not ids:
@@ -153,6 +160,19 @@ class _Compiler:
         stmt = select(Site.id).where(or_(Site.host == host, Site.host.like("%." + _escape_like(host), escape="\\"),
                                          _Fold(func.lower(Site.name)) == key))
         return list(self.session.scalars(stmt))
+
+
+# Every term of a filter field, per index state. A contains-filter as a regular expression
+# (``.*word.*``) cost 13 ms to compile per search; the sections and authors of an archive
+# are a few thousand terms, scanned in Python in well under a millisecond.
+def _terms(idx: SearchIndex, field: str) -> list[str]:
+    """The terms of ``field`` in ``idx``, cached until the index changes (its watermark moves)."""
+    key, state = (str(idx.path), field), (idx.watermark, idx.documents)
+    cached = term_cache.get(key)
+    if cached is None or cached[0] != state:
+        cached = (state, [term for term, _ in idx.index.searcher().terms_with_prefix(field, "")])
+        term_cache[key] = cached
+    return cached[1]
 
 
 def _escape(value: str) -> str:

@@ -31,25 +31,37 @@ def _fold(text: str) -> str:
 
 
 def make_snippet(body: str, words: list[str], width: int = 200) -> str:
-    """About ``width`` characters of ``body`` around the first query word, in the stored spelling."""
-    text = _SPACE.sub(" ", body).strip()
-    if not text:
-        return ""
-    hit = -1
-    for cut in (_SNIPPET_PREFIX, len(text)):  # folding is slow per character: most hits are early
-        folded = _fold(text[:cut])
+    """About ``width`` characters of ``body`` around the first query word, in the stored spelling.
+
+    Whitespace runs show as one space. Only a window around the word is normalised: a
+    body of 1,500 words cost a millisecond to normalise whole, twenty times per page.
+    """
+    hit, raw = -1, body
+    for cut in (_SNIPPET_PREFIX, len(body)):  # folding is slow per character: most hits are early
+        raw = body[:cut]
+        folded = _fold(raw)
         hit = min((p for w in words if (p := folded.find(w)) >= 0), default=-1)
-        if hit >= 0 or cut >= len(text):
+        if hit >= 0 or cut >= len(body):
             break
     if hit < 0:
-        return text if len(text) <= width else text[:width].rstrip() + "…"
-    at = _original_position(text, hit)
-    start = max(0, at - width // 3)
+        head = _SPACE.sub(" ", body[:width * 4]).strip()
+        more = len(body) > width * 4 and not body[width * 4:].isspace()
+        return head if len(head) <= width and not more else head[:width].rstrip() + "…"
+    at = _original_position(raw, hit)
+    lo = max(0, at - 2 * width)
+    before = _SPACE.sub(" ", body[lo:at]).lstrip() if lo == 0 or not body[:lo].strip() else \
+        _SPACE.sub(" ", body[lo:at])
+    after = _SPACE.sub(" ", body[at:at + 2 * width])
+    text = before + after
+    pos = len(before)  # the word in ``text``
+    start = max(0, pos - width // 3)
     if start:
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < at else start
+        start = space + 1 if 0 <= space < pos else start
     end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+    earlier = start > 0 or (lo > 0 and bool(body[:lo].strip()))
+    later = end < len(text.rstrip()) or bool(body[at + 2 * width:].strip())
+    return ("…" if earlier else "") + text[start:end].strip() + ("…" if later else "")
 
 
 def _original_position(text: str, folded_pos: int) -> int:

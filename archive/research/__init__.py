@@ -85,9 +85,11 @@ class FacetValue:
 
 @dataclass
 class SearchResults:
-    """A page of hits, the total (a lower bound when ``total_capped``) and the facets
-    (counted over the first ``FACET_CAP`` matches when ``facets_sampled``; none when
-    they took longer than the time limit: ``facets_skipped``)."""
+    """A page of hits, the total (a lower bound when ``total_capped``) and the facets.
+
+    With the search index, total and facets are exact over every match. Without it (SQL),
+    facets are counted over the first ``FACET_CAP`` matches (``facets_sampled``), or
+    none when they took longer than the time limit (``facets_skipped``)."""
 
     request: SearchRequest
     hits: list[SearchHit]
@@ -96,6 +98,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     facets_sampled: bool = False
     facets_skipped: bool = False  # they took longer than the time limit
+    facets_approximate: bool = False  # the index could not count some facet exactly (shown as "about")
 
     @property
     def has_next(self) -> bool:
@@ -143,6 +146,12 @@ class Archive:
         filters = request.filters()
         with self.database.session() as session:
             hits = _queries.find(session, request.q, filters)
+            exact = _queries.index_facets(session, request.q, filters, year=request.year)
+            if exact is not None:  # the search index counts every match: no cap, no sample, no time limit
+                return SearchResults(
+                    request, hits, exact.total, False,
+                    {name: [FacetValue(*v) for v in values] for name, values in exact.facets.items()} if facets else {},
+                    facets_approximate=exact.approximate and facets)
             found = _queries.within(session, self.time_limit_ms, lambda: _queries.facets(
                 session, request.q, filters, FACET_CAP, year=request.year)) if facets else None
             sampled = found[0] if found else 0

@@ -30,6 +30,8 @@ from archive.db.lookup import article_detail, latest_captures
 from archive.db.models import Article, ArticleVersion, ArticleVersionAuthor, Author, Site
 from archive.db.query import ParsedQuery, parse_query
 from archive.db.search import SearchFilters, SearchHit, _folded_with_index, matching, search
+from archive.db.search import index_facets as _index_facets
+from archive.db.searchindex_facets import IndexFacets
 from archive.db.session import Database
 
 FACET_FIELDS = ("site", "section", "language", "author", "date")
@@ -55,6 +57,12 @@ def to_filters(*, site: str | None = None, section: str | None = None, language:
 
 def find(session: Session, query: str, filters: SearchFilters) -> list[SearchHit]:
     return search(session, query, filters)
+
+
+def index_facets(session: Session, query: str, filters: SearchFilters, size: int = 10,
+                 year: int | None = None) -> IndexFacets | None:
+    """Exact total and facets over every match from the search index, or None (then SQL counts, bounded)."""
+    return _index_facets(session, query, filters, size, by_month=year is not None)
 
 
 def count(session: Session, query: str, filters: SearchFilters, cap: int) -> int:

@@ -33,6 +33,7 @@ def api_search(request: Request) -> Response:
     return Json({
         "request": asdict(search), "total": results.total, "total_capped": results.total_capped,
         "facets_sampled": results.facets_sampled, "facets_skipped": results.facets_skipped,
+        "facets_approximate": results.facets_approximate,
         "pages": results.pages, "hits": hits,
         "facets": {name: [asdict(v) for v in values] for name, values in results.facets.items()},
     })
