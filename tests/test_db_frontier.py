@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from archive.db.frontier import FETCHED, FetchResult, Frontier
 from archive.db.session import open_database
 from archive.db.sites import adhoc_site
+from archive.errors import DatabaseError
 
 
 def test_the_frontier_is_never_held_whole_in_memory(tmp_path: Path) -> None:
@@ -114,8 +115,8 @@ def test_a_lookup_during_an_outage_takes_the_link_as_new(tmp_path: Path) -> None
         earlier.close()
         frontier = Frontier(db, site.id)
 
-        def outage(key: str) -> None:
-            raise OperationalError("SELECT", {}, Exception("connection refused"))
+        def outage(key: str) -> None:  # what Database.session raises when PostgreSQL is away
+            raise DatabaseError("database error: connection refused")
 
         frontier._read = outage  # type: ignore[method-assign]
         assert frontier.get("https://x.example/known") is None

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import SQLAlchemyError
 
 from archive.db.models import UrlState, WatchedSite
 from archive.db.session import Database
 from archive.db.text import url_key
 from archive.discovery.recrawl import next_due
+from archive.errors import DatabaseError
 
 POLLED_KINDS = frozenset({"seed", "feed", "sitemap", "section"})
 FETCHED, QUEUED, FAILED, GONE = "fetched", "queued", "failed", "gone"
@@ -158,7 +159,7 @@ class Frontier:
         if info is None:
             try:
                 info = self._read(key)
-            except DatabaseError as exc:
+            except (DatabaseError, SQLAlchemyError) as exc:  # Database.session wraps the latter
                 # PostgreSQL away mid-crawl: the link is taken as new, so the crawl goes on
                 # and nothing is lost; its row's earlier state (ETag, fetch count) may be
                 # overwritten by the fresh one, and ``reindex`` rebuilds it from the WARCs.
@@ -342,7 +343,7 @@ class Frontier:
                     set_={name: getattr(statement.excluded, name) for name in _COLUMNS},
                 )
                 connection.execute(statement, values)
-        except DatabaseError:
+        except (DatabaseError, SQLAlchemyError):
             with self._lock:
                 self._retry = {**pending, **self._retry}
             raise
