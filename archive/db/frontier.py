@@ -20,6 +20,10 @@ a bounded cache (``CACHE_ROWS``), so a 100,000-page crawl does not grow with its
 Writes: ``flush_in_background`` takes the changes as plain values on the caller's thread
 (the reactor: cheap) and writes them in one transaction on a writer thread, in order, so
 the crawl never waits for the database; ``flush`` writes and waits (close, rebuild).
+
+A database outage (PostgreSQL restarting) stops nothing: a failed write keeps its rows
+for the next flush (one write in flight, so newer values win), and a lookup that cannot
+be answered takes the link as new, so its page is still fetched and archived.
 """
 
 from __future__ import annotations
