@@ -335,3 +335,19 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def article_rows(db_url: str, data_dir: Path) -> dict[str, int]:
+    """How many article rows each canonical URL has in the database at ``db_url``."""
+    from sqlalchemy import func, select
+
+    from archive.db.models import Article
+    from archive.db.session import open_database
+
+    db = open_database(data_dir, db_url)
+    try:
+        with db.session() as session:
+            rows = session.execute(select(Article.canonical_url, func.count()).group_by(Article.canonical_url))
+            return {url: count for url, count in rows}
+    finally:
+        db.dispose()

@@ -13,11 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
-from archive.db.models import Article
-from archive.db.session import open_database
-from tests.cluster_support import ClusterSite, captured_urls, redis_frontier, start_worker
+from tests.cluster_support import ClusterSite, article_rows, captured_urls, redis_frontier, start_worker
 from tests.test_db_support import pg_schema_url
 
 HOSTS, ARTICLES = 8, 6
@@ -42,16 +39,6 @@ def _wait_all(workers: list, timeout: float = 240) -> list[int]:
     return codes
 
 
-def _article_rows(pg_url: str, tmp_path: Path) -> dict[str, int]:
-    db = open_database(tmp_path, pg_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(select(Article.canonical_url, func.count()).group_by(Article.canonical_url))
-            return {url: count for url, count in rows}
-    finally:
-        db.dispose()
-
-
 def _logs(tmp_path: Path, count: int) -> str:
     return "\n".join((tmp_path / f"w{i}.log").read_text()[-3000:] for i in range(count))
 
@@ -68,7 +55,7 @@ def test_three_workers_capture_every_article_once_and_keep_crawl_delay(
         assert site.spacing_violations() == []
         fetched = [entry["path"] for entry in site.requests() if entry["path"].startswith("/a/")]
         assert len(fetched) == HOSTS * ARTICLES  # a URL is fetched once across all workers
-    rows = _article_rows(pg_url, tmp_path)
+    rows = article_rows(pg_url, tmp_path)
     assert set(rows) >= site.article_urls() and set(rows.values()) == {1}
     for i in range(3):
         assert "Crawl finished (finished)" in (tmp_path / f"w{i}.log").read_text()
@@ -90,7 +77,7 @@ def test_a_worker_killed_halfway_loses_nothing(tmp_path: Path, frontier: tuple[s
         seen = captured_urls([tmp_path / f"w{i}" for i in range(3)])
         assert site.article_urls() - set(seen) == set(), "every article archived"
         assert site.spacing_violations() == []
-    rows = _article_rows(pg_url, tmp_path)
+    rows = article_rows(pg_url, tmp_path)
     assert set(rows.values()) == {1}, "no article twice in the database"
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from archive.db.models import Article, Capture
+from archive.db.models import Capture
 from archive.db.session import open_database
 from scraper.cli import main
-from tests.cluster_support import ClusterSite, TcpProxy, captured_urls, redis_frontier, start_worker
+from tests.cluster_support import ClusterSite, TcpProxy, article_rows, captured_urls, redis_frontier, start_worker
 from tests.test_db_support import pg_schema_url
 
 HOSTS, ARTICLES = 4, 8
@@ -43,16 +43,6 @@ def proxied_pg() -> Iterator[tuple[TcpProxy, str]]:
             yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         finally:
             proxy.close()
-
-
-def _articles(db_url: str, data_dir: Path) -> dict[str, int]:
-    db = open_database(data_dir, db_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(select(Article.canonical_url, func.count()).group_by(Article.canonical_url))
-            return {url: count for url, count in rows}
-    finally:
-        db.dispose()
 
 
 def _record_ids(db_url: str, data_dir: Path) -> list[str]:
@@ -106,7 +96,7 @@ def test_the_database_catches_up_at_the_end_of_the_crawl(
     assert "is in the WARC; the database catches up after the crawl" in output
     assert "Caught up the database with the WARCs" in output
     assert "Unhandled error" not in output, "a failed save of per-URL state is retried, not fatal"
-    rows = _articles(db_url, tmp_path / "w0")
+    rows = article_rows(db_url, tmp_path / "w0")
     assert set(rows) == articles and set(rows.values()) == {1}, "every article once in the database"
     record_ids = _record_ids(db_url, tmp_path / "w0")
     assert len(record_ids) == len(set(record_ids))
@@ -118,12 +108,12 @@ def test_reindex_catches_up_when_postgresql_is_back_after_the_crawl(
     articles, output = _crawl_through_an_outage(tmp_path, frontier, proxy, db_url, back_before_the_end=False)
     assert "have no database row yet" in output and "`newsarchive reindex`" in output
     proxy.restore()
-    assert set(_articles(db_url, tmp_path / "w0")) < articles, "rows are missing before the catch-up"
+    assert set(article_rows(db_url, tmp_path / "w0")) < articles, "rows are missing before the catch-up"
     warcs = [str(tmp_path / f"w{i}" / "warcs") for i in range(2)]
     result = CliRunner().invoke(main, ["reindex", *warcs, "--workers", "1", "--data-dir", str(tmp_path / "w0"),
                                        "--db", db_url], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    rows = _articles(db_url, tmp_path / "w0")
+    rows = article_rows(db_url, tmp_path / "w0")
     assert set(rows) == articles and set(rows.values()) == {1}, "every article once in the database"
     record_ids = _record_ids(db_url, tmp_path / "w0")
     assert len(record_ids) == len(set(record_ids))
