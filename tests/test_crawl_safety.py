@@ -76,7 +76,8 @@ def test_two_crawls_started_in_the_same_second_write_distinct_files(
                     for server in (mockserver, other)]
         first, second = (subprocess.Popen(c, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                          for c in commands)
-        assert first.wait(60) == 0 and second.wait(60) == 0
+        outcomes = [(proc.wait(60), proc.communicate()[1].decode(errors="replace")) for proc in (first, second)]
+        assert [code for code, _ in outcomes] == [0, 0], outcomes
     tmp_path = tmp_path / "data"
     paths = _all_ok(tmp_path)
     assert len(paths) == 2
