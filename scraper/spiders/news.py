@@ -171,10 +171,17 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         anything is fetched, after the capture middleware recovered ``.open`` files."""
         if self.settings.getbool("ARCHIVE_DB_ENABLED"):
             from archive.catchup import catch_up_data_dir
+            from archive.errors import DatabaseError
 
-            catch_up_data_dir(Path(self.settings.get("ARCHIVE_DATA_DIR")),
-                              self.settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
-                              self.settings.getint("ARCHIVE_DB_WORKERS", 0) or None)
+            try:
+                catch_up_data_dir(Path(self.settings.get("ARCHIVE_DATA_DIR")),
+                                  self.settings.get("ARCHIVE_DB_URL") or os.environ.get("NEWSARCHIVE_DB") or None,
+                                  self.settings.getint("ARCHIVE_DB_WORKERS", 0) or None)
+            except DatabaseError as exc:
+                # Another crawl of the same data dir may be storing the rows of a file it
+                # just closed; nothing is lost by going on: the file stays off the ledger
+                # and the next crawl's catch-up (or `reindex`) checks it again.
+                logger.warning("Catch-up with the WARCs not finished (%s): the next crawl tries again", exc)
 
     # -- requests ------------------------------------------------------------------------
 
