@@ -36,3 +36,23 @@ def test_the_links_remembered_are_bounded_oldest_first(monkeypatch) -> None:  # 
     assert "https://news.example.com/999" in spider._seen_links
     assert "https://news.example.com/0" not in spider._seen_links
     assert spider._seen_link("https://news.example.com/0", 0) is None  # forgotten: decided again
+
+
+def test_a_catch_up_that_hits_a_database_error_does_not_stop_the_crawl(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    """Another crawl of the data dir may be storing the rows of a file it just closed:
+    the starting crawl warns and goes on; the file is checked again next time."""
+    from scrapy.utils.test import get_crawler
+
+    from archive.errors import DatabaseError
+
+    def racing(*args):  # type: ignore[no-untyped-def]
+        raise DatabaseError("database error: UNIQUE constraint failed: captures.record_id")
+
+    monkeypatch.setattr("archive.catchup.catch_up_data_dir", racing)
+    warnings: list[str] = []
+    monkeypatch.setattr("scraper.spiders.news.logger.warning", lambda message, *args: warnings.append(message % args))
+    crawler = get_crawler(NewsSpider, {"ARCHIVE_DB_ENABLED": True, "ARCHIVE_DATA_DIR": str(tmp_path)})
+    spider = NewsSpider.from_crawler(crawler, url="https://news.example.com/")
+    spider._catch_up_database()
+    assert warnings == ["Catch-up with the WARCs not finished (database error: UNIQUE constraint failed: "
+                        "captures.record_id): the next crawl tries again"]
