@@ -13,6 +13,7 @@ from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.db import searchindex
 from archive.db.ingest import CaptureInfo, Ingestor
 from archive.db.lookup import article_detail, version_diffs
 from archive.db.models import Article, ArticleVersion, Capture
@@ -253,3 +254,18 @@ def test_reindex_reports_its_rate_and_workers(tmp_path: Path) -> None:
                         r"2 extraction workers\)", last), last
     again = CliRunner().invoke(main, ["reindex", "--data-dir", str(data_dir)])
     assert again.exit_code == 0 and "reindexed" not in again.output  # nothing new: no rate to report
+
+
+def test_a_search_index_failure_does_not_fail_reindex(tmp_path: Path, second_db: Database,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """The rows are the product; the index is derived from them and SQL search answers without it."""
+    def unreadable(*_a: object, **_k: object) -> int:
+        raise ValueError("Failed to open file for read: 'FileDoesNotExist(\"x.term\")'")
+
+    monkeypatch.setattr(searchindex, "catch_up", unreadable)
+    data_dir = tmp_path / "data"
+    _write(data_dir / "warcs" / "a.warc.gz", CAPTURES[:1])
+    stats = reindex(second_db, data_dir, workers=1)
+    assert stats.outcomes == {"new-article": 1}
+    assert "search index not updated (Failed to open file" in caplog.text

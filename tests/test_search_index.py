@@ -184,3 +184,36 @@ def test_a_damaged_index_means_sql_search(db: Database) -> None:
     (searchindex.index_dir(db.engine) / "meta.json").write_text("not json")  # tantivy's own file
     searchindex._open_indexes.clear()
     assert _urls(db, "zabul") == ["https://example.com/a"]
+
+
+def test_a_catch_up_waits_for_another_process_writing_the_index(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the index while another process's commit deletes old segments reads files that are
+    gone (CI saw ``FileDoesNotExist`` end a crawl); one flock beside the index makes them take turns."""
+    import fcntl
+
+    monkeypatch.setattr(searchindex, "LOCK_WAIT", 0.2)
+    _ingest(db, [("https://example.com/a", 1, "Paktia road opened.", {})])
+    path = searchindex.index_dir(db.engine)
+    with open(f"{path}.lock", "a") as other_process:  # a separate open file: flock treats it as another holder
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        _ingest(db, [("https://example.com/b", 2, "Paktia school reopened.", {})])  # its catch-up gives up
+        assert _watermark(db)["watermark"] < _top(db)
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    assert searchindex.catch_up(db.engine) == 1
+    assert _watermark(db)["watermark"] == _top(db)
+    _no_sql(monkeypatch)
+    assert sorted(_urls(db, "paktia")) == ["https://example.com/a", "https://example.com/b"]
+
+
+def test_a_vanished_segment_file_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts = iter([ValueError("Failed to open file for read: 'FileDoesNotExist(\"x.term\")'"), "opened"])
+
+    def flaky() -> object:
+        outcome = next(attempts)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert searchindex._retry_vanished(flaky) == "opened"
+    with pytest.raises(ValueError, match="LockBusy"):
+        searchindex._retry_vanished(lambda: (_ for _ in ()).throw(ValueError("LockBusy")))

@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
 import threading
+import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +49,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2  # 2: facet fields (site_id fast, *_facet, year, month)
 BATCH = 5000  # versions read and added per tantivy commit
 WRITER_HEAP = 128_000_000
+LOCK_WAIT = 30.0  # s the background updater waits for another process writing the index
 CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
 ANALYZER = "newsarchive_folded"
 _ID_BITS = 28  # sort keys: published seconds << 28 | article id (ids up to 268 million)
@@ -136,9 +141,54 @@ def _open(path: Path, create: bool, database: str) -> SearchIndex | None:
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
         meta = {"watermark": 0, "documents": 0}
-    index = tantivy.Index(_schema(), path=str(path), reuse=True)
+    index = _retry_vanished(lambda: tantivy.Index(_schema(), path=str(path), reuse=True))
     index.register_tokenizer(ANALYZER, analyzer())
     return SearchIndex(path, index, int(meta["watermark"]), int(meta["documents"]), database)
+
+
+def _retry_vanished(action: Any, attempts: int = 5) -> Any:
+    """Run ``action``, again when a segment file it was told about has just been deleted.
+
+    A process reading the index (``search`` while a crawl runs) can read tantivy's list of
+    segments a moment before the writing process's commit garbage-collects the old ones; the
+    next read sees the new list. Writers never race this way: they hold ``_cross_process_lock``.
+    """
+    for attempt in range(attempts):
+        try:
+            return action()
+        except ValueError as exc:
+            if "FileDoesNotExist" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _cross_process_lock(path: Path, timeout: float | None) -> Iterator[bool]:
+    """An flock on ``<index>.lock`` for opening and writing the index; yields whether it is held.
+
+    tantivy's own lock only stops two writers. A second process *opening* the index while the
+    first one's commit deletes superseded segment files would read a list naming files that are
+    gone, so catch-ups and rebuilds of one index take turns across processes. ``timeout`` (s)
+    bounds the wait of the background updater, whose process may be about to exit while a
+    long rebuild runs elsewhere; None waits as long as it takes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with open(f"{path}.lock", "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _read_meta(path: Path, database: str) -> dict[str, Any] | None:
@@ -203,7 +253,7 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
                          f"{latest_version}): using SQL search until the next ingest or `newsarchive reindex` "
                          "catches it up")
         return None
-    idx.index.reload()
+    _retry_vanished(idx.index.reload)
     return idx
 
 
@@ -228,8 +278,11 @@ def catch_up(engine: Engine, *, create: bool = False) -> int:
     """
     if not enabled():
         return 0
-    with _lock:
-        path = index_dir(engine)
+    path = index_dir(engine)
+    with _lock, _cross_process_lock(path, None if create else LOCK_WAIT) as held:
+        if not held:
+            log.info("search index %s is still being written by another process: the next catch-up does this", path)
+            return 0
         with engine.connect() as conn:
             top = latest_version_id(conn)
             key = database_key(engine)
@@ -316,7 +369,8 @@ def rebuild(engine: Engine) -> int:
     """Build the index again from the database (``reindex``); returns the documents indexed."""
     if not enabled():
         return 0
-    drop(engine)
+    with _cross_process_lock(index_dir(engine), None):
+        drop(engine)
     return catch_up(engine, create=True)
 
 

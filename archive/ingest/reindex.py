@@ -8,6 +8,7 @@ versions come out exactly as a live crawl makes them. Records already in ``captu
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import time
@@ -30,6 +31,8 @@ from archive.warc.files import warc_files
 from archive.warc.location import RecordLocation
 from archive.warc.reader import iter_records
 from archive.warc.records import parse_warc_date
+
+log = logging.getLogger(__name__)
 
 COMMIT_EVERY = 200
 
@@ -102,7 +105,10 @@ def reindex(
         _ingest_all(db, todo, results, stats, progress)
         workers_cpu = _workers_cpu_seconds(pool)
     rebuild_frontier_from_warcs(db, data_dir, files)  # sites.toml + WARCs -> frontier (ingest/frontier_rebuild.py)
-    searchindex.catch_up(db.engine, create=True)  # ingest kept it in step; this builds a missing one
+    try:
+        searchindex.catch_up(db.engine, create=True)  # ingest kept it in step; this builds a missing one
+    except (OSError, ValueError) as exc:  # derived from the rows just stored: SQL search answers meanwhile
+        log.warning("search index not updated (%s); SQL search answers until `newsarchive reindex --rebuild`", exc)
     stats.seconds = time.perf_counter() - began
     stats.cpu_seconds = _cpu_seconds() - cpu_began + workers_cpu
     return stats
