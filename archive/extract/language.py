@@ -59,13 +59,16 @@ _STOPWORDS = {
 }
 _STOPWORD_SETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 _WORD = re.compile(r"\w+")
+# Every character whose bidirectional class is R or AL lies in these blocks (a superset: Hebrew,
+# Arabic, Syriac, Thaana, N'Ko ... U+200F, the presentation forms, the historic RTL scripts). Text
+# with none of them is left-to-right without counting the class of each character.
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code for ``text``, or ``None`` when there is too little to tell."""
     sample = text[:_SAMPLE_CHARS]
-    scripts = Counter(map(_script, filter(str.isalpha, sample[:_SCRIPT_SAMPLE_CHARS])))  # iterated in C
-    scripts.pop(None, None)
+    scripts = _scripts(sample[:_SCRIPT_SAMPLE_CHARS])
     if sum(scripts.values()) < 20:
         return None
     script = scripts.most_common(1)[0][0]
@@ -92,7 +95,10 @@ def direction_of(language: str | None, text: str) -> Literal["ltr", "rtl"]:
     """``rtl`` for right-to-left languages, or text that is mostly right-to-left letters."""
     if language in RTL_LANGUAGES:
         return "rtl"
-    classes = Counter(map(unicodedata.bidirectional, text[:_SAMPLE_CHARS]))  # one pass, counted in C
+    sample = text[:_SAMPLE_CHARS]
+    if _RTL_BLOCKS.search(sample) is None:  # no right-to-left letter at all: the common case, one C scan
+        return "ltr"
+    classes = Counter(map(unicodedata.bidirectional, sample))  # one pass, counted in C
     return "rtl" if classes["R"] + classes["AL"] > classes["L"] else "ltr"
 
 
@@ -101,6 +107,15 @@ def _code(tag: str | None) -> str | None:
         return None
     code = re.split(r"[-_]", tag.strip().lower())[0]
     return {"prs": "fa", "pbu": "ps", "pus": "ps", "per": "fa", "fas": "fa", "ara": "ar"}.get(code, code) if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def _scripts(sample: str) -> Counter[str | None]:
+    """Letters of ``sample`` per script: letters counted in C first, then each distinct letter named once."""
+    scripts: Counter[str | None] = Counter()
+    for char, count in Counter(filter(str.isalpha, sample)).items():
+        scripts[_script(char)] += count
+    scripts.pop(None, None)
+    return scripts
 
 
 @lru_cache(maxsize=4096)

@@ -145,14 +145,37 @@ def _is_index(signals: ListSignals, body: str, url: str, declared: bool, article
 
 def _linked_share(body: str, headlines: frozenset[str]) -> float:
     """Share of the body's characters in paragraphs that are just a headline link."""
+    if not headlines:
+        return 0.0
+    starts = {key[:_START] for key in headlines}
     lines = [line.lstrip("-•* ").strip() for line in body.split("\n\n")]
-    linked = sum(len(line) for line in lines if len(line) >= 20 and _key(line) in headlines)
+    linked = sum(len(line) for line in lines if len(line) >= 20 and _is_headline(line, headlines, starts))
     return linked / max(len(body), 1)
+
+
+_START = 16  # key characters compared before a paragraph's whole key is computed
+_START_SOURCE = 4 * _START
+
+
+def _is_headline(line: str, headlines: frozenset[str], starts: set[str]) -> bool:
+    """``headline_key(line) in headlines``, refusing most paragraphs by their opening alone.
+
+    The key of a prefix is a prefix of the key (characters are dropped or lower-cased one
+    by one), so a paragraph whose first key characters open no headline's key is not one:
+    a body paragraph costs a key of 64 characters instead of its whole length.
+    """
+    start = headline_key(line[:_START_SOURCE])
+    if len(start) > _START and start[:_START] not in starts:
+        return False
+    return headline_key(line) in headlines
+
+
+_NON_WORD = re.compile(r"\W+")
 
 
 def headline_key(text: str) -> str:
     """The comparison key of a headline-sized text (``ListSignals.headlines`` holds these)."""
-    return re.sub(r"\W+", "", text).lower()
+    return _NON_WORD.sub("", text).lower()
 
 
 _key = headline_key
