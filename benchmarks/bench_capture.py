@@ -1,8 +1,10 @@
 """Crawl throughput: bare Scrapy CrawlSpider vs ``newsarchive crawl``, DB off and default.
 
 All three crawl the same static site (default 1,000 article pages of ~50 KB plus list
-pages, gzipped by nginx on 127.0.0.1) with the same concurrency, AutoThrottle off,
-alternating within each round:
+pages, gzipped by nginx on 127.0.0.1; each article carries the metadata a real news
+article carries: OpenGraph and ``article:*`` dates, JSON-LD ``NewsArticle``, a byline,
+section links and related-story links, see ``benchmarks/sitegen.py``) with the same
+concurrency, AutoThrottle off, alternating within each round:
 
 * ``bare``: ``benchmarks/bare_spider.py``, a CrawlSpider that follows every link, keeps nothing;
 * ``capture``: ``newsarchive crawl -s ARCHIVE_DB_ENABLED=False`` (WARC capture, discovery);
