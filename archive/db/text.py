@@ -128,12 +128,19 @@ def change_key(title: str | None, body: str) -> str:
 def _normalise_paragraph(text: str) -> str:
     # str.split() and the regex \s agree on what whitespace is; split is ~5x faster.
     text = " ".join(unicodedata.normalize("NFC", text).split())
-    if not _DIGITS.search(text):  # counters and masked numbers all need a digit
+    if not _has_digit(text):  # counters and masked numbers all need a digit
         return text
     text = _COUNTER.sub("#", text)
-    if len(text.split(" ")) <= 4 and _DIGITS.search(text):
+    if len(text.split(" ")) <= 4 and _has_digit(text):
         text = _DIGITS.sub("#", text)
     return text
+
+
+def _has_digit(text: str) -> bool:
+    """``_DIGITS.search(text)``; ASCII text (most paragraphs) by ten substring searches, ~10x faster."""
+    if text.isascii():
+        return any(digit in text for digit in "0123456789")
+    return _DIGITS.search(text) is not None
 
 
 def url_key(url: str) -> str:
