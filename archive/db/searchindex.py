@@ -50,6 +50,7 @@ SCHEMA_VERSION = 2  # 2: facet fields (site_id fast, *_facet, year, month)
 BATCH = 5000  # versions read and added per tantivy commit
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0  # s the background updater waits for another process writing the index
+UPDATE_INTERVAL = 10.0  # s between background catch-ups (``_Updater``); ``wait_for_updates`` skips it
 CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
 ANALYZER = "newsarchive_folded"
 _ID_BITS = 28  # sort keys: published seconds << 28 | article id (ids up to 268 million)
@@ -318,17 +319,24 @@ def _after_commit(session: Session) -> None:
 class _Updater:
     """One background thread that runs ``catch_up`` after commits, coalescing them.
 
-    A tantivy commit costs about 200 ms (fsync); the crawl commits one page at a time, so
-    the thread indexes whatever committed meanwhile in one go and the writer never waits.
-    Until it is done, search sees the index behind and answers with SQL. At exit the
-    pending work is finished; after a crash the next catch-up does it.
+    A tantivy commit costs about 200 ms (fsync) plus a writer and new segments to merge;
+    the crawl commits a batch of pages every fraction of a second, so the thread indexes
+    whatever committed meanwhile in one go, and at most once every ``min_interval``
+    seconds (``UPDATE_INTERVAL``): during a crawl the index trails by that much and search
+    answers with SQL until it catches up. ``wait`` runs the pending work now (the end of a
+    crawl, process exit, tests); after a crash the next catch-up does it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, min_interval: float | None = None, clock: Any = time.monotonic) -> None:
         self._pending: dict[str, Engine] = {}
         self._wake = threading.Condition()
         self._busy = False
+        self._hurry = 0  # wait() calls asking for the pending work now
+        self._min_interval = min_interval
+        self._clock = clock
+        self._last_run = float("-inf")
         self._thread: threading.Thread | None = None
+        self.runs = 0  # catch-up rounds done (each covers every database poked before it)
 
     def poke(self, engine: Engine) -> None:
         with self._wake:
@@ -340,14 +348,28 @@ class _Updater:
             self._wake.notify_all()
 
     def wait(self) -> None:
-        """Block until every poked database is caught up (tests, benchmarks, process exit)."""
+        """Block until every poked database is caught up, running pending work without delay."""
         with self._wake:
-            self._wake.wait_for(lambda: not self._pending and not self._busy)
+            self._hurry += 1
+            self._wake.notify_all()
+            try:
+                self._wake.wait_for(lambda: not self._pending and not self._busy)
+            finally:
+                self._hurry -= 1
+
+    def _due_in(self) -> float:
+        """Seconds until the pending work may run (0: now)."""
+        if self._hurry:
+            return 0.0
+        interval = UPDATE_INTERVAL if self._min_interval is None else self._min_interval
+        return max(0.0, self._last_run + interval - self._clock())
 
     def _run(self) -> None:
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: bool(self._pending))
+                while (delay := self._due_in()) > 0:
+                    self._wake.wait(delay)
                 engines = list(self._pending.values())
                 self._pending.clear()
                 self._busy = True
@@ -357,6 +379,8 @@ class _Updater:
                 except Exception as exc:  # noqa: BLE001 - the database committed; a later catch-up retries
                     log.warning("search index not updated (%s); SQL search answers until it catches up", exc)
             with self._wake:
+                self._last_run = self._clock()
+                self.runs += 1
                 self._busy = False
                 self._wake.notify_all()
 

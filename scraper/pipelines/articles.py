@@ -42,11 +42,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import reactor
+from twisted.internet import reactor, threads
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from archive.contenttype import is_html
+from archive.db import searchindex
 from archive.db.ingest import CaptureInfo, Ingestor, IngestResult
 from archive.db.models import Crawl
 from archive.db.session import Database, open_database
@@ -169,6 +170,9 @@ class ArticlePipeline:
             self._extractors.shutdown(wait=True, cancel_futures=True)
         if self.db is None:
             return
+        # During the crawl the search index is caught up at most every UPDATE_INTERVAL s; the
+        # crawl ends with it caught up to every row stored (off the reactor: it may take a second).
+        await maybe_deferred_to_future(threads.deferToThread(searchindex.wait_for_updates))
         reason = "finished"
         if self.crawler and self.crawler.stats:
             reason = str(self.crawler.stats.get_value("finish_reason") or "finished")
