@@ -10,6 +10,7 @@ processes + SQLite rows (and the frontier), exiting once every row is stored.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from pathlib import Path
 
@@ -36,7 +37,14 @@ def main() -> None:
                       "seconds": stats.get("elapsed_time_seconds", summary.seconds),
                       "rows": sum(v for k, v in stats.items() if k.startswith("newsarchive/db/")
                                   and k.split("/")[-1] in ("new-article", "not-article", "new-version")),
-                      "backlog_max": stats.get("newsarchive/db/backlog_max", 0)}))
+                      "backlog_max": stats.get("newsarchive/db/backlog_max", 0),
+                      "self_cpu": _own_cpu()}))
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this (the crawl) process alone, every thread; extraction workers excluded."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
