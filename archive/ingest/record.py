@@ -19,6 +19,7 @@ from archive.extract.article import Article
 from archive.warc.reader import read_record
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
+_WORKER_MODULES = ("archive.extract", "archive.warc.reader")  # imported once in the fork server, not per worker
 # Like Scrapy's METAREFRESH_MAXDELAY: a page that refreshes sooner is a redirect, not an article.
 META_REFRESH_MAX_DELAY = 100
 _META_REFRESH = re.compile(
@@ -77,5 +78,5 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # after kill -9 the fork server and workers must not live on
-        context.set_forkserver_preload(forkserver_preload())
+        context.set_forkserver_preload(forkserver_preload(*_WORKER_MODULES))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)
