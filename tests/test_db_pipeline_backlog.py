@@ -46,7 +46,16 @@ crawler = get_crawler(Spider, settings_dict={{"ARCHIVE_DATA_DIR": {data!r}, "ARC
 crawler.spider = Spider(name="news", start_urls=["https://news.example.com/"])
 pipeline = ArticlePipeline.from_crawler(crawler)
 pipeline.extract = getattr(support, {extract!r})
-report = {{"waited": [], "rows_when_waited": []}}
+report = {{"waited": [], "rows_when_waited": [], "batches": []}}
+if {linger!r} is not None:
+    pipeline.linger = {linger!r}
+store = pipeline._store
+
+def counted_store(pages):
+    report["batches"].append(len(pages))
+    return store(pages)
+
+pipeline._store = counted_store
 
 def wait_durable(location):
     # a row must not exist before its record is durable: count rows for this record now
@@ -77,6 +86,10 @@ def run():
         item["fetched_at"] = dt.datetime.fromisoformat(item["fetched_at"])
     yield DeferredList([deferred_from_coro(pipeline.process_item(i)) for i in items], fireOnOneErrback=True)
     report["pending_after_items"] = pipeline.pending
+    if {linger!r} is not None:  # every page extracted, none written: they linger for the batch
+        from twisted.internet.threads import deferToThread
+        yield deferToThread(lambda: [p.future.result() for p in list(pipeline._pages) if p.future])
+        report["batches_before_close"] = list(report["batches"])
     (Path({gate!r}) / "open").touch()
     yield deferred_from_coro(pipeline.close_spider())
     report["pending_after_close"] = pipeline.pending
@@ -94,7 +107,7 @@ reactor.run()
 
 
 def _run(tmp_path: Path, extract: str, backlog: int, copies: int = 1, *,
-         gate_open: bool = False) -> tuple[dict, list[dict]]:
+         gate_open: bool = False, linger: float | None = None) -> tuple[dict, list[dict]]:
     items = _items(tmp_path)
     plain = [{**i, "url": f"{i['url']}?copy={n}", "location": i["location"].__dict__,
               "fetched_at": i["fetched_at"].isoformat()} for n in range(copies) for i in items]
@@ -103,7 +116,7 @@ def _run(tmp_path: Path, extract: str, backlog: int, copies: int = 1, *,
     if gate_open:  # else the gate opens once every process_item has returned
         (gate / "open").touch()
     script = _SCRIPT.format(root=str(ROOT), items=plain, data=str(tmp_path), backlog=backlog, extract=extract,
-                            gate=str(gate))
+                            gate=str(gate), linger=linger)
     env = {**os.environ, "NEWSARCHIVE_TEST_GATE": str(gate), "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
                           timeout=180, cwd=ROOT, env=env, check=False)
@@ -160,3 +173,20 @@ def test_the_crawl_ends_with_the_search_index_caught_up(tmp_path: Path) -> None:
     report, _ = _run(tmp_path, "gated_extract", backlog=10)
     assert report["index"]["top"] >= 1  # the stand-in extractions: two articles, one non-article page
     assert report["index"]["watermark"] == report["index"]["top"]
+
+
+def test_pages_linger_for_one_transaction_until_the_crawl_closes(tmp_path: Path) -> None:
+    """With a linger that never ends, extracted pages wait for others (fewer than a batch, a
+    backlog of 10); close_spider writes them at once, in one transaction."""
+    report, items = _run(tmp_path, "gated_extract", backlog=10, gate_open=True, linger=3600.0)
+    assert report["batches_before_close"] == []
+    assert report["batches"] == [len(items)]
+    assert _stored_urls(tmp_path) == sorted(i["url"] for i in items)
+
+
+def test_a_full_backlog_is_written_without_lingering(tmp_path: Path) -> None:
+    """A backlog of 2 full of extracted pages holds the crawl back: the writer does not linger."""
+    report, items = _run(tmp_path, "gated_extract", backlog=2, gate_open=True, linger=3600.0)
+    assert len(report["batches_before_close"]) >= 1  # written while the crawl went on
+    assert sum(report["batches"]) == len(items)
+    assert _stored_urls(tmp_path) == sorted(i["url"] for i in items)
