@@ -19,7 +19,10 @@ floor for the default crawl's CPU, bare Scrapy's CPU per page plus plain
 ``trafilatura.extract`` CPU per page measured in this process on the same pages
 (target: default <= 1.15x that sum); peak RSS.
 
-    python benchmarks/bench_capture.py [--articles 1000] [--rounds 3] [--concurrency 16]
+``--compare DIR`` (another checkout, e.g. ``git archive main | tar -x -C DIR``) adds a
+fourth mode, ``compare``: that checkout's default crawl, in the same rounds.
+
+    python benchmarks/bench_capture.py [--articles 1000] [--rounds 3] [--concurrency 16] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -93,10 +96,11 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _run(command: list[str], keep: int) -> dict[str, float]:
-    """Run one crawl; its stats plus CPU of its whole process tree and its RSS curve."""
+def _run(command: list[str], keep: int, root: Path = HERE.parent) -> dict[str, float]:
+    """Run one crawl (the code of checkout ``root``); its stats plus CPU of its whole process tree and its RSS curve."""
     cpu_before, wall = _cpu(), time.monotonic()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE.parent)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root, env=env)
     rss = []
     while proc.poll() is None:
         rss.append(_rss_mb(proc.pid))
@@ -110,11 +114,12 @@ def _run(command: list[str], keep: int) -> dict[str, float]:
     return result
 
 
-def _command(mode: str, url: str, concurrency: int, data_dir: Path) -> list[str]:
+def _command(mode: str, url: str, concurrency: int, data_dir: Path, compare: Path | None) -> list[str]:
     if mode == "bare":
         return [sys.executable, str(HERE / "bare_spider.py"), url, str(concurrency)]
-    extra = ["--db"] if mode == "default" else []
-    return [sys.executable, str(HERE / "our_crawl.py"), url, str(concurrency), str(data_dir), *extra]
+    extra = ["--db"] if mode in ("default", "compare") else []
+    script = (compare / "benchmarks" if mode == "compare" and compare else HERE) / "our_crawl.py"
+    return [sys.executable, str(script), url, str(concurrency), str(data_dir), *extra]
 
 
 def _trafilatura_cpu_per_page(site: Path, sample: int = 200) -> float:
@@ -128,18 +133,20 @@ def _trafilatura_cpu_per_page(site: Path, sample: int = 200) -> float:
     return (time.process_time() - started) / len(pages)
 
 
-def _round(url: str, concurrency: int, work: Path, number: int, keep: int) -> dict[str, dict[str, float]]:
+def _round(url: str, concurrency: int, work: Path, number: int, keep: int,
+           compare: Path | None) -> dict[str, dict[str, float]]:
     results = {}
-    for mode in MODES:
+    for mode in MODES + (("compare",) if compare else ()):
         data_dir = work / f"data-{mode}-{number}"
-        results[mode] = _run(_command(mode, url, concurrency, data_dir), keep)
+        root = compare if mode == "compare" and compare else HERE.parent
+        results[mode] = _run(_command(mode, url, concurrency, data_dir, compare), keep, root)
         shutil.rmtree(data_dir, ignore_errors=True)
         r = results[mode]
         print(f"round {number + 1} {mode:8}: {r['responses']:.0f} responses in {r['seconds']:.2f} s "
               f"({r['responses'] / r['seconds']:.1f}/s, process wall {r['wall']:.1f} s), CPU {r['cpu']:.1f} s, "
               f"peak RSS {max(r['rss'], default=0):.0f} MB"
-              + (f", crawl process {r['self_cpu']:.1f} s" if mode != "bare" else "")
-              + (f", {r['rows']:.0f} rows, backlog max {r['backlog_max']:.0f}" if mode == "default" else ""),
+              + (f", crawl process {r['self_cpu']:.1f} s" if "self_cpu" in r else "")
+              + (f", {r['rows']:.0f} rows, backlog max {r['backlog_max']:.0f}" if mode in ("default", "compare") else ""),
               flush=True)
     return results
 
@@ -154,6 +161,12 @@ def _summary(rounds: list[dict[str, dict[str, float]]], trafilatura_cpu: float) 
     print(f"median CPU ms/page: bare {cpu['bare'] * 1e3:.1f}, capture {cpu['capture'] * 1e3:.1f}, "
           f"default {cpu['default'] * 1e3:.1f}; plain trafilatura {trafilatura_cpu * 1e3:.1f}; "
           f"default / (bare + trafilatura) = {cpu['default'] / floor:.2f} (target <= 1.15)")
+    if "compare" in rounds[0]:
+        compare_rate = statistics.median(r["compare"]["responses"] / r["compare"]["seconds"] for r in rounds)
+        compare_cpu = statistics.median(r["compare"]["cpu"] / r["compare"]["responses"] for r in rounds)
+        print(f"compare (--compare checkout's default crawl): {compare_rate:.1f} pages/s "
+              f"(ratio {compare_rate / rate['bare']:.2f}), CPU {compare_cpu * 1e3:.1f} ms/page "
+              f"= {compare_cpu / floor:.2f}x (bare + trafilatura)")
     own = statistics.median(r["default"]["self_cpu"] / r["default"]["responses"] for r in rounds)
     print(f"default crawl: crawl process {own * 1e3:.1f} ms/page ({own / cpu['default']:.0%} of its CPU), "
           f"extraction workers and the rest {(cpu['default'] - own) * 1e3:.1f} ms/page")
@@ -164,6 +177,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--compare", type=Path, help="another checkout whose default crawl runs in the same rounds")
     args = parser.parse_args()
     _adopt_orphans()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
@@ -172,7 +186,9 @@ def main() -> None:
     generate_site(work / "site", args.articles)
     server = Nginx(work / "site")
     try:
-        rounds = [_round(server.url, args.concurrency, work, n, server.process.pid) for n in range(args.rounds)]
+        compare = args.compare.resolve() if args.compare else None
+        rounds = [_round(server.url, args.concurrency, work, n, server.process.pid, compare)
+                  for n in range(args.rounds)]
         trafilatura_cpu = _trafilatura_cpu_per_page(work / "site")
     finally:
         server.stop()
