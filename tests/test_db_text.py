@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.db.text import _has_digit, change_key
+from archive.db.text import _collapse_spaces, _has_digit, change_key
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -30,3 +30,9 @@ def test_counters_and_whitespace_are_not_changes() -> None:
 def test_a_corrected_figure_in_a_sentence_is_a_change() -> None:
     before = "The council approved a budget of 12 million afghanis for the schools of the province."
     assert change_key("Budget", before) != change_key("Budget", before.replace("12 million", "15 million"))
+
+
+@pytest.mark.parametrize("text", ["a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\x1cb", "x", "", "ä  b",
+                                  "a\u00a0b", "a\u2003 b", "no extra spaces at all."])
+def test_collapse_spaces_is_split_and_join(text: str) -> None:
+    assert _collapse_spaces(text) == " ".join(text.split())

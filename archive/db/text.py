@@ -127,13 +127,25 @@ def change_key(title: str | None, body: str) -> str:
 
 def _normalise_paragraph(text: str) -> str:
     # str.split() and the regex \s agree on what whitespace is; split is ~5x faster.
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    text = _collapse_spaces(unicodedata.normalize("NFC", text))
     if not _has_digit(text):  # counters and masked numbers all need a digit
         return text
     text = _COUNTER.sub("#", text)
     if len(text.split(" ")) <= 4 and _has_digit(text):
         text = _DIGITS.sub("#", text)
     return text
+
+
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on in ASCII, besides " "
+
+
+def _collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())``; an ASCII paragraph already in that form (most are) is returned
+    after a few substring searches instead of being cut into words and joined again (~4x faster)."""
+    if (text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and not any(space in text for space in _ASCII_SPACES)):
+        return text
+    return " ".join(text.split())
 
 
 def _has_digit(text: str) -> bool:
