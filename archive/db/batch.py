@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
+from archive.db import sqlvectors
 from archive.db.ingest_copy import insert_rows
 from archive.db.ingest_rules import (
     CaptureInfo,
@@ -234,6 +235,8 @@ def _write(batch: Batch) -> None:
     for model, rows in ((Capture, batch.captures), (Article, new_articles), (ArticleVersion, batch.versions),
                         (Image, batch.images), (ArticleVersionAuthor, batch.bylines)):
         insert_rows(conn, model, rows)
+    if batch.versions:  # PostgreSQL's SQL search vectors, when SQL search answers (migration 0006)
+        sqlvectors.fill(conn, min(row["id"] for row in batch.versions))
     if moved_articles:
         conn.execute(_ARTICLE_STATE, moved_articles)
     if moved_versions:
