@@ -70,7 +70,7 @@ def test_ingest_writes_vectors_only_when_maintained(pg: Database, monkeypatch: p
     _ingest(pg, DOCS[:2], 1)
     assert _unvectored(pg) == 2
     monkeypatch.setenv("ARCHIVE_SQL_SEARCH_VECTORS", "on")
-    _ingest(pg, DOCS[2:3], 10)  # the new version, and the backlog of older ones
+    _ingest(pg, DOCS[2:3], 10)  # the new version (trigger), and the backlog of older ones (update)
     assert _unvectored(pg) == 0
     with pg.session() as s:
         stored = s.execute(text("SELECT search_vector::text, title_vector::text FROM article_versions "
@@ -111,3 +111,13 @@ def test_migration_keeps_vectors_and_goes_back_to_generated_columns(pg: Database
     assert generated == 2
     assert _unvectored(pg) == 0
     upgrade(pg.engine)
+
+
+def test_a_changed_text_never_keeps_a_stale_vector(pg: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARCHIVE_SQL_SEARCH_VECTORS", "on")
+    _ingest(pg, DOCS[:1], 1)
+    with pg.session() as s:  # nothing rewrites a version's text today; the trigger covers it if something does
+        s.execute(text("UPDATE article_versions SET body = 'Floods in Herat.'"))
+    assert _unvectored(pg) == 1
+    assert _urls(pg, "herat") == ["https://example.com/a"]
+    assert _urls(pg, "monday") == []

@@ -232,11 +232,11 @@ def _write(batch: Batch) -> None:
             moved_versions.append(dict(b_id=state.latest.id, b_last=state.latest.last_seen,
                                        b_capture=state.latest.last_capture_id))
     _resolve_authors(batch)
+    if batch.versions:  # PostgreSQL's SQL search vectors, when SQL search answers (migration 0006)
+        sqlvectors.before_insert(conn)
     for model, rows in ((Capture, batch.captures), (Article, new_articles), (ArticleVersion, batch.versions),
                         (Image, batch.images), (ArticleVersionAuthor, batch.bylines)):
         insert_rows(conn, model, rows)
-    if batch.versions:  # PostgreSQL's SQL search vectors, when SQL search answers (migration 0006)
-        sqlvectors.fill(conn, min(row["id"] for row in batch.versions))
     if moved_articles:
         conn.execute(_ARTICLE_STATE, moved_articles)
     if moved_versions:

@@ -2,9 +2,9 @@
 
 Computing ``search_vector`` and ``title_vector`` (``to_tsvector`` of title, summary and
 body, and their GIN entries) was half of PostgreSQL's ingest CPU (docs/database.md,
-"Ingest"). Since migration 0006 they are ordinary columns: ingest stores versions without
-them, and ``fill`` computes them afterwards, in the same transaction, only when SQL
-full-text search is what answers (``maintained``). With the tantivy index serving
+"Ingest"). Since migration 0006 they are ordinary columns, computed by a trigger as the
+rows are inserted only when SQL full-text search is what answers (``maintained``):
+``before_insert`` turns it on for the transaction. With the tantivy index serving
 search they stay NULL; SQL search, which still answers when the index is missing or
 behind, computes a NULL row's vector on the fly (``search._pg_text_match``), so its
 answers are the same either way, only slower over many unvectored rows.
@@ -26,12 +26,11 @@ from archive.db import searchindex
 BACKLOG = 2000
 SEARCH_VECTOR_SQL = "newsarchive_search_vector({p}title, {p}summary, {p}body)"  # migration 0006
 TITLE_VECTOR_SQL = "newsarchive_title_vector({p}title)"
+_SWITCH_ON = text("SELECT set_config('newsarchive.sql_vectors', 'on', true)")  # for this transaction
 _FILL = text(
     "UPDATE article_versions SET search_vector = " + SEARCH_VECTOR_SQL.format(p="")
     + ", title_vector = " + TITLE_VECTOR_SQL.format(p="")
-    + " WHERE id IN (SELECT id FROM article_versions WHERE search_vector IS NULL AND id >= :first"
-    " UNION ALL (SELECT id FROM article_versions WHERE search_vector IS NULL AND id < :first"
-    " ORDER BY id DESC LIMIT :backlog))"
+    + " WHERE id IN (SELECT id FROM article_versions WHERE search_vector IS NULL ORDER BY id DESC LIMIT :backlog)"
 )
 
 
@@ -45,7 +44,9 @@ def maintained() -> bool:
     return not searchindex.enabled()
 
 
-def fill(conn: Connection, first: int, backlog: int = BACKLOG) -> None:
-    """Compute the vectors of the versions from id ``first`` on, and of ``backlog`` older ones without."""
+def before_insert(conn: Connection, backlog: int = BACKLOG) -> None:
+    """Before versions are inserted: when maintained, have the trigger compute their vectors,
+    and compute those of up to ``backlog`` stored versions that have none (newest first)."""
     if conn.dialect.name == "postgresql" and maintained():
-        conn.execute(_FILL, {"first": first, "backlog": backlog})
+        conn.execute(_SWITCH_ON)
+        conn.execute(_FILL, {"backlog": backlog})

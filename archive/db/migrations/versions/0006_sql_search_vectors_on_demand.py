@@ -5,9 +5,12 @@ stored version: half of PostgreSQL's ingest CPU (issue 10; docs/database.md, "In
 although the tantivy index answers searches whenever it exists and is current. From this
 revision they are plain columns that ``archive.db.sqlvectors`` fills with the same
 expressions (the SQL functions created here, frozen like 0002's) when SQL search is the
-configured search; a NULL vector means "not computed", and SQL search computes it on the
-fly for those rows (``ix_article_versions_unvectored`` finds them), so its answers never
-depend on whether the vectors were written. Existing vectors are kept.
+configured search: a ``BEFORE INSERT`` trigger computes them when the transaction set
+``newsarchive.sql_vectors`` to ``on`` (so COPY needs no second pass over the rows). A NULL
+vector means "not computed", and SQL search computes it on the fly for those rows
+(``ix_article_versions_unvectored`` finds them), so its answers never depend on whether the
+vectors were written. Existing vectors are kept; a change of a version's text (nothing
+does that today) recomputes them or, when they are not maintained, clears them.
 
 Revision ID: 0006
 Revises: 0005
@@ -24,6 +27,19 @@ branch_labels = None
 depends_on = None
 
 UNVECTORED_INDEX = "ix_article_versions_unvectored"
+TRIGGER = "article_versions_vectors"
+_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION newsarchive_vectors_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        NEW.search_vector := NULL;
+        NEW.title_vector := NULL;
+    END IF;
+    IF NEW.search_vector IS NULL AND current_setting('newsarchive.sql_vectors', true) = 'on' THEN
+        NEW.search_vector := newsarchive_search_vector(NEW.title, NEW.summary, NEW.body);
+        NEW.title_vector := newsarchive_title_vector(NEW.title);
+    END IF;
+    RETURN NEW;
+END $$"""
 
 # Frozen copy of archive.db.text.SEARCH_FOLD at revision 0002 (the vectors must not change).
 _FOLD = {0x200C: None, 0x200D: None, 0x00AD: None, 0x0640: None, 0x064A: 0x06CC, 0x0649: 0x06CC, 0x0643: 0x06A9}
@@ -59,11 +75,16 @@ def upgrade() -> None:
     op.execute("ALTER TABLE article_versions ALTER COLUMN search_vector DROP EXPRESSION")
     op.execute("ALTER TABLE article_versions ALTER COLUMN title_vector DROP EXPRESSION")
     op.execute(f"CREATE INDEX {UNVECTORED_INDEX} ON article_versions (id) WHERE search_vector IS NULL")
+    op.execute(_TRIGGER_FUNCTION)
+    op.execute(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT OR UPDATE OF title, summary, body ON article_versions "
+               "FOR EACH ROW EXECUTE FUNCTION newsarchive_vectors_trigger()")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON article_versions")
+    op.execute("DROP FUNCTION IF EXISTS newsarchive_vectors_trigger()")
     op.execute(f"DROP INDEX IF EXISTS {UNVECTORED_INDEX}")
     for name, expr in (("search_vector", SEARCH_VECTOR), ("title_vector", TITLE_VECTOR)):
         op.execute(f"DROP INDEX IF EXISTS ix_article_versions_{name}")
