@@ -298,9 +298,9 @@ def _pg_text_match(table_name: str, title: bool, tsq: Any) -> ColumnElement[bool
     Never NULL (a negated term must not drop unvectored rows); the GIN index serves the
     first arm, the partial index on unvectored rows the second.
     """
-    stored = literal_column(f"{table_name}.{'title_vector' if title else 'search_vector'}")
-    computed = literal_column((TITLE_VECTOR_SQL if title else SEARCH_VECTOR_SQL).format(p=f"{table_name}."))
-    unvectored = literal_column(f"{table_name}.search_vector")
+    stored: ColumnElement[Any] = literal_column(f"{table_name}.{'title_vector' if title else 'search_vector'}")
+    computed: ColumnElement[Any] = literal_column((TITLE_VECTOR_SQL if title else SEARCH_VECTOR_SQL).format(p=f"{table_name}."))
+    unvectored: ColumnElement[Any] = literal_column(f"{table_name}.search_vector")
     return or_(and_(unvectored.is_not(None), stored.op("@@")(tsq)),
                and_(unvectored.is_(None), computed.op("@@")(tsq)))
 
