@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
+from archive.db import sqlvectors
 from archive.db.ingest_copy import insert_rows
 from archive.db.ingest_rules import (
     CaptureInfo,
@@ -231,6 +232,8 @@ def _write(batch: Batch) -> None:
             moved_versions.append(dict(b_id=state.latest.id, b_last=state.latest.last_seen,
                                        b_capture=state.latest.last_capture_id))
     _resolve_authors(batch)
+    if batch.versions:  # PostgreSQL's SQL search vectors, when SQL search answers (migration 0006)
+        sqlvectors.before_insert(conn)
     for model, rows in ((Capture, batch.captures), (Article, new_articles), (ArticleVersion, batch.versions),
                         (Image, batch.images), (ArticleVersionAuthor, batch.bylines)):
         insert_rows(conn, model, rows)

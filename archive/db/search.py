@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, func, literal_column, not_, or_, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import column, table
@@ -31,6 +31,7 @@ from archive.db.query import ParsedQuery, Term, fts5_expression, fts5_phrase, pa
 from archive.db.searchindex_facets import IndexFacets, facet_counts
 from archive.db.searchindex_query import search_ids
 from archive.db.snippet import _folded_with_index, make_snippet  # noqa: F401 - re-exported (research, tests)
+from archive.db.sqlvectors import SEARCH_VECTOR_SQL, TITLE_VECTOR_SQL
 from archive.db.text import fold_for_search, postgres_fold_sql
 
 SORTS = ("relevance", "newest", "oldest")
@@ -259,7 +260,8 @@ def _compile_postgresql(stmt, text_groups, negated, other, window, rank):  # noq
         cv = ArticleVersion.__table__.alias("cv")
         text_conds, ranked = _pg_groups(text_groups + [(t,) for t in negated], "cv")
         rank = rank and bool(ranked)
-        score = func.ts_rank(literal_column("cv.search_vector"), _or_all(ranked)) if rank else literal_column("0")
+        vector = func.coalesce(literal_column("cv.search_vector"), literal_column(SEARCH_VECTOR_SQL.format(p="cv.")))
+        score = func.ts_rank(vector, _or_all(ranked)) if rank else literal_column("0")
         cand = select(cv.c.id.label("vid"), score.label("score")).where(*text_conds)
         if window:  # only dense queries: walk the primary key backwards, stop after `window` matches
             cand = cand.order_by(cv.c.id.desc()).limit(window)
@@ -282,13 +284,25 @@ def _pg_groups(groups: list[tuple[Term, ...]], table_name: str) -> tuple[list[Co
                 cond = _field_condition(term)
             else:
                 tsq = _or_all([_tsquery(spelling) for spelling in term.spellings])
-                vector = "title_vector" if term.field else "search_vector"
-                cond = literal_column(f"{table_name}.{vector}").op("@@")(tsq)
+                cond = _pg_text_match(table_name, bool(term.field), tsq)
                 if not term.negated:
                     ranked.append(tsq)
             parts.append(not_(cond) if term.negated else cond)
         conds.append(or_(*parts) if len(parts) > 1 else parts[0])
     return conds, ranked
+
+
+def _pg_text_match(table_name: str, title: bool, tsq: Any) -> ColumnElement[bool]:
+    """``vector @@ tsq``, the vector computed on the fly where ingest did not store it (``sqlvectors``).
+
+    Never NULL (a negated term must not drop unvectored rows); the GIN index serves the
+    first arm, the partial index on unvectored rows the second.
+    """
+    stored: ColumnElement[Any] = literal_column(f"{table_name}.{'title_vector' if title else 'search_vector'}")
+    computed: ColumnElement[Any] = literal_column((TITLE_VECTOR_SQL if title else SEARCH_VECTOR_SQL).format(p=f"{table_name}."))
+    unvectored: ColumnElement[Any] = literal_column(f"{table_name}.search_vector")
+    return or_(and_(unvectored.is_not(None), stored.op("@@")(tsq)),
+               and_(unvectored.is_(None), computed.op("@@")(tsq)))
 
 
 def _or_all(queries: list[Any]) -> Any:

@@ -18,7 +18,8 @@ from archive.db.models import Base
 SEARCH_TABLE_PREFIX = "article_search"
 SEARCH_COLUMNS = {"search_vector", "title_vector"}
 SEARCH_INDEXES = {"ix_article_versions_search_vector", "ix_article_versions_title_vector",
-                  "ix_article_versions_newest"}  # 0005: PostgreSQL only
+                  "ix_article_versions_newest",  # 0005: PostgreSQL only
+                  "ix_article_versions_unvectored"}  # 0006: PostgreSQL only
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
