@@ -11,7 +11,13 @@ re-indexes every article whose latest version is above it (one document per arti
 replaced by article id: superseded versions are deleted, as SQL search only sees
 ``articles.latest_version_id``). Re-indexing is idempotent, so a crash between the two
 commits only repeats work. ``open_for_search`` returns None (SQL search) when the index
-is missing, switched off, or behind the database.
+is missing, switched off, or behind the database and nothing has caught it up for
+``FRESH_WINDOW`` seconds. An index behind but caught up that recently is being kept in
+step by a live process (a crawl catches up every ``UPDATE_INTERVAL``): it answers, near
+real time like Elasticsearch's refresh interval, and search misses at most the rows of the
+last few seconds. SQL search over a million articles costs seconds (minutes on PostgreSQL
+without stored vectors, see ``sqlvectors``), so a crawl in progress must not send every
+search there.
 
 Where it lives: ``ARCHIVE_SEARCH_INDEX_DIR`` if set, else for SQLite ``search-index/`` beside
 the database file, for PostgreSQL ``DATA_DIR/search-index-<hash of the URL>/`` (an engine
@@ -50,6 +56,7 @@ SCHEMA_VERSION = 2  # 2: facet fields (site_id fast, *_facet, year, month)
 BATCH = 5000  # versions read and added per tantivy commit
 WRITER_HEAP = 128_000_000
 LOCK_WAIT = 30.0  # s the background updater waits for another process writing the index
+FRESH_WINDOW = 60.0  # s: an index behind but caught up this recently still answers (module docstring)
 UPDATE_INTERVAL = 10.0  # s between background catch-ups (``_Updater``); ``wait_for_updates`` skips it
 CREATE_LIMIT = 5000  # ingest creates a missing index only when this few versions are in the database
 ANALYZER = "newsarchive_folded"
@@ -215,7 +222,7 @@ def _older_layout(path: Path) -> bool:
 def _write_meta(idx: SearchIndex) -> None:
     tmp = idx.path / (_META + ".tmp")
     tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "database": idx.database, "watermark": idx.watermark,
-                               "documents": idx.documents}))
+                               "documents": idx.documents, "updated": time.time()}))
     tmp.replace(idx.path / _META)
 
 
@@ -225,7 +232,8 @@ def database_key(engine: Engine) -> str:
 
 
 def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
-    """The index if it is enabled, present and holds every version up to ``latest_version``."""
+    """The index if it is enabled, present and holds every version up to ``latest_version``, or
+    was caught up within ``FRESH_WINDOW`` seconds (see the module docstring)."""
     if not enabled():
         return None
     path = index_dir(engine)
@@ -249,7 +257,8 @@ def open_for_search(engine: Engine, latest_version: int) -> SearchIndex | None:
         _open_indexes[str(path)] = cached
     cached.watermark, cached.documents = int(meta["watermark"]), int(meta["documents"])
     idx = cached
-    if idx.watermark < latest_version:
+    kept_in_step = time.time() - float(meta.get("updated", 0)) <= FRESH_WINDOW
+    if idx.watermark < latest_version and not kept_in_step:
         _warn_once(path, f"search index {path} is behind the database (version {idx.watermark} < "
                          f"{latest_version}): using SQL search until the next ingest or `newsarchive reindex` "
                          "catches it up")
