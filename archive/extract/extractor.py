@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep
+from archive.extract import cleanup, deep, endmatter
 from archive.extract.agreement import trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -71,6 +71,7 @@ def extract_article(
         _fill_from_trafilatura(page, tree, url)
     page.site_name = page.site_name or page.brand
     signals = list_signals(tree, joiners.restore, url)
+    story_links = endmatter.story_links(tree, url, headline_key, joiners.restore)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
@@ -80,6 +81,8 @@ def extract_article(
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
+        lines = endmatter.drop_link_teasers(lines, story_links, headline_key)
+    lines = endmatter.drop_end_matter(lines)
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)

@@ -1,0 +1,147 @@
+"""Lines around the story that are about the page, not part of it: found by their shape, not by site.
+
+trafilatura keeps these because they sit inside the article container. Each rule reads one
+trait that holds across news templates and languages:
+
+- a line made only of punctuation ("___", "* * *" without words) separates; it says nothing;
+- a line that is only a timestamp ("Updated: Tue., Nov. 19, 2019", "22.01.2018 às 0:13",
+  "3:59 PM") is post metadata; the date is a field;
+- a label ending in a colon as the *last* line of the body ("Further information:",
+  "Kontakt:") introduces a block that pruning removed: nothing it introduces is left;
+- a whole paragraph that is the text of a link to another story on the same site ("Also on
+  SITE: Headline", "Headline [VIDEO]") is a related-story teaser set between paragraphs;
+- wire credits ("X contributed to this report.", "(Reporting by ...; editing by ...)") and
+  affiliate disclosures are about how the story was made or sold.
+
+Line-level only; nothing here drops a line of more than ``_LONG`` characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+_LONG = 400
+_NO_WORD = re.compile(r"^[\W_]+$")
+# Month and weekday names (en, de, fr, es, pt, it, nl) and their common abbreviations.
+_CALENDAR = (
+    r"jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|rero|ruari)?|févr(?:ier)?|fevereiro|mar(?:ch|s|zo|ço)?|märz|maart"
+    r"|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maio|mei|maggio|jun(?:e|i|io|ho)?|juin|giugno"
+    r"|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|août|ago(?:sto)?|sep(?:t|tember|tembre|tiembre|iembre)?"
+    r"|set(?:embro|tembre)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|out(?:ubro)?|ott(?:obre)?|nov(?:ember|embre|embro)?"
+    r"|dec(?:ember)?|dez(?:ember|embro)?|déc(?:embre)?|dic(?:iembre|embre)?"
+    r"|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo|(?:segunda|terça|quarta|quinta|sexta)(?:-feira)?"
+)
+_STAMP_WORDS = (
+    r"updated?|published|posted|modified|last|created|date|time|on|at|am|pm|a\.m|p\.m|gmt|utc|est|edt|cet|cest|bst|ist"
+    r"|et|pt|de|às|le|à|el|del|a|las|um|uhr|den|am|le|il|h|hrs?|aktualisiert|veröffentlicht|erstellt|stand|zuletzt"
+    r"|geändert|änderung|letzte|mis|jour|publié|publicado|actualizado|atualizado|pubblicato|aggiornato|기사입력|수정"
+)
+_STAMP_TOKEN = re.compile(rf"^(?:\d+(?:st|nd|rd|th|er|\.)?|{_CALENDAR}|{_STAMP_WORDS})$", re.I)
+_DATE_OR_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_CALENDAR_WORD = re.compile(rf"\b(?:{_CALENDAR})\b", re.I)
+_STAMP_MAX = 80
+_LABEL_MAX_WORDS = 8
+_CREDIT = re.compile(
+    r"^[(\[]?(?:[^.!?]{0,200}\bcontributed (?:reporting |to )?(?:to )?(?:this|the) (?:report|story|article)"
+    r"|(?:additional )?(?:reporting|writing|editing) by\b[^.!?]{0,200}(?:editing|writing) by\b.{0,200}"
+    r"|(?:compiled|edited|reported) by [^.!?]{1,120}"
+    r"|(?:this|the) (?:story|article|report) (?:has been|was) (?:updated|corrected)\b.{0,200}"
+    r")[.)\]]*$",
+    re.I,
+)
+_DISCLOSURE = re.compile(
+    r"^.{0,200}(?:\b(?:may|might|could|will) (?:earn|get|receive) (?:a )?(?:small )?(?:commission|share of (?:the )?sales?)"
+    r"|\baffiliate (?:links?|commission|partners?)\b|\bcontains? (?:affiliate|sponsored) links?"
+    r"|\bprovisions?-?links?\b|\bwerbe-?links?\b|\baffiliate-links?\b).{0,300}$",
+    re.I,
+)
+_FOLLOW_TAIL = re.compile(r"(?:^|[.!?]\s)follow (?:him|her|them|us|me)(?: on| at)\s.{0,120}$", re.I)
+_BRACKET_TAGS = re.compile(r"(?:\s*\[[A-Z][A-Z ]{1,20}\]\s*\|?)+$")
+_LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
+_PREFIX = re.compile(r"^(?:also on [\w.-]+|[\w .-]{1,30}:)\s*", re.I)
+
+
+def drop_end_matter(lines: list[str]) -> list[str]:
+    """Drop separators, timestamps, wire credits and disclosures; then colon labels left at the end."""
+    kept = [line for line in lines if not _is_noise(line)]
+    while kept and _is_dangling_label(kept[-1]):
+        kept.pop()
+    return kept
+
+
+def story_links(tree: HtmlElement, url: str, key: Callable[[str], str], restore: Callable[[str], str] = str) -> frozenset[str]:
+    """Keys of headline-sized link texts that lead to *another* page of the same site.
+
+    Links within the page (``#section`` tables of contents, a headline linking to itself)
+    are left out: their text is the page's own subheadings.
+    """
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    here = _page_key(url)
+    found = set()
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        text = " ".join(anchor.text_content().split())
+        if len(text) < 20 or (len(text.split()) < 3 and len(text) < 30):
+            continue
+        try:
+            target = urljoin(url, href)
+            target_host = (urlsplit(target).hostname or "").removeprefix("www.")
+        except ValueError:
+            continue
+        if target_host == host and _page_key(target) != here:
+            found.add(key(restore(text)))
+    return frozenset(found)
+
+
+def _page_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path.rstrip('/')}?{parts.query}"
+
+
+def drop_link_teasers(lines: list[str], headlines: frozenset[str], key: Callable[[str], str]) -> list[str]:
+    """Drop paragraphs whose whole text is a headline link to the same site (optionally "Also on X:" / "[VIDEO]")."""
+    if not headlines:
+        return lines
+    return [line for line in lines if not _is_link_teaser(line, headlines, key)]
+
+
+def _is_noise(line: str) -> bool:
+    if len(line) > _LONG:
+        return False
+    if _NO_WORD.match(line) or _is_timestamp(line):
+        return True
+    return bool(_CREDIT.match(line) or _DISCLOSURE.match(line) or _FOLLOW_TAIL.search(line) and len(line) < 300)
+
+
+def _is_timestamp(line: str) -> bool:
+    """A short line holding a date or time and nothing but calendar words and labels."""
+    if len(line) > _STAMP_MAX or "+" in line:
+        return False
+    if not (_DATE_OR_TIME.search(line) or _YEAR.search(line) and _CALENDAR_WORD.search(line)):
+        return False
+    tokens = re.findall(r"[^\W_]+(?:[.-][^\W\d_]+)*\.?", line)
+    return all(_STAMP_TOKEN.match(token) for token in tokens)
+
+
+def _is_dangling_label(line: str) -> bool:
+    return line.rstrip().endswith((":", "：")) and len(line.split()) <= _LABEL_MAX_WORDS
+
+
+def _is_link_teaser(line: str, headlines: frozenset[str], key: Callable[[str], str]) -> bool:
+    # List items are ``cleanup.drop_linked_lists``'s (runs of them); a table row is data, links or not.
+    if len(line) > 250 or _LIST_ITEM.match(line) or line.startswith("|"):
+        return False
+    text = _BRACKET_TAGS.sub("", line).strip()
+    if key(text) in headlines:
+        return True
+    rest = _PREFIX.sub("", text, count=1)
+    return rest != text and len(rest) >= 20 and key(rest) in headlines
