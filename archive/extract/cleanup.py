@@ -72,6 +72,32 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
             if _text_chars(element) > page_text * _MAX_REMOVED_SHARE:
                 continue
         _drop(element)
+    for element in _inline_link_blocks(tree):
+        _drop(element)
+
+
+# Elements nested in a paragraph that hold two or more links and little else: hover cards
+# ("more stories about this person") and link boxes a CMS injects into the running text.
+_INLINE_BLOCKS = etree.XPath("//p//*[self::span or self::div or self::ul or self::aside][count(.//a) >= 2]")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_INLINE_MIN_CHARS = 60
+_INLINE_LINK_SHARE = 0.9
+
+
+def _inline_link_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """The innermost link-only blocks inside paragraphs (an outer one may also hold the linked name itself)."""
+    found = [element for element in _INLINE_BLOCKS(tree) if _link_only(element)]
+    inner: set[HtmlElement] = set()
+    for element in found:
+        inner.update(a for a in element.iterancestors() if a in found)
+    return [element for element in found if element not in inner]
+
+
+def _link_only(element: HtmlElement) -> bool:
+    chars = _text_chars(element)
+    if chars < _INLINE_MIN_CHARS:
+        return False
+    return sum(len(t.strip()) for t in _LINK_TEXT(element)) >= _INLINE_LINK_SHARE * chars
 
 
 def _is_boilerplate(element: HtmlElement) -> bool:

@@ -64,13 +64,29 @@ _DISCLOSURE = re.compile(
 )
 _FOLLOW_TAIL = re.compile(r"(?:^|[.!?]\s)follow (?:him|her|them|us|me)(?: on| at)\s.{0,120}$", re.I)
 _BRACKET_TAGS = re.compile(r"(?:\s*\[[A-Z][A-Z ]{1,20}\]\s*\|?)+$")
+# A post-meta label on a line of its own, and the keyword list that follows it ("Tags" / "a, b, c").
+_TAG_LABEL = re.compile(
+    r"^(?:tags?|tagged(?: with)?|topics?|keywords?|categor(?:y|ies)|filed under|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter"
+    r"|themen|étiquettes|mots[- ]cl(?:é|e)s|etiquetas|palavras[- ]chave|argomenti|теги|метки|темы|برچسب\u200c?ها|کلمات کلیدی"
+    r"|ټګونه|الوسوم|الكلمات المفتاحية)\s*[:：]?$",
+    re.I,
+)
+_TERM_LIST = re.compile(r"^(?:[^,|;.!?\n]{1,60}\s*[,|;]\s*)+[^,|;.!?\n]{1,60}$")
 _LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
 _PREFIX = re.compile(r"^(?:also on [\w.-]+|[\w .-]{1,30}:)\s*", re.I)
 
 
 def drop_end_matter(lines: list[str]) -> list[str]:
-    """Drop separators, timestamps, wire credits and disclosures; then colon labels left at the end."""
-    kept = [line for line in lines if not _is_noise(line)]
+    """Drop separators, timestamps, wire credits, disclosures and tag lists; then colon labels left at the end."""
+    kept: list[str] = []
+    after_label = False
+    for line in lines:
+        if after_label and _TERM_LIST.match(line):
+            after_label = False
+            continue
+        after_label = bool(_TAG_LABEL.match(line))
+        if not after_label and not _is_noise(line):
+            kept.append(line)
     while kept and _is_dangling_label(kept[-1]):
         kept.pop()
     return kept
@@ -128,7 +144,7 @@ def _is_timestamp(line: str) -> bool:
         return False
     if not (_DATE_OR_TIME.search(line) or _YEAR.search(line) and _CALENDAR_WORD.search(line)):
         return False
-    tokens = re.findall(r"[^\W_]+(?:[.-][^\W\d_]+)*\.?", line)
+    tokens = re.findall(r"[^\W_]+(?:[.-][^\W\d_]+)*", line)
     return all(_STAMP_TOKEN.match(token) for token in tokens)
 
 

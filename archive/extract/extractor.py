@@ -20,7 +20,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
 from archive.extract import cleanup, deep, endmatter
-from archive.extract.agreement import trim_to_agreement, worth_checking
+from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
@@ -204,8 +204,7 @@ def _article(
 ) -> Article:
     restore = joiners.restore
     headings = {_key(restore(t)) for t in (page.title, page.h1) if t}
-    while lines and _key(lines[0]) in headings:  # the headline is a field, not body text
-        lines = lines[1:]
+    lines = _after_headline(lines, headings)
     body = "\n\n".join(lines)
     title = clean_title(page.title, page.site_name, page.h1, urlsplit(url).hostname or "")
     title = restore(title) if title else None
@@ -227,6 +226,30 @@ def _article(
         images=[Image(src, _restore(caption, restore), _restore(credit, restore)) for src, caption, credit in images],
         extractor=EXTRACTOR,
     )
+
+
+_HEAD_SHARE = 0.3
+
+
+def _after_headline(lines: list[str], headings: set[str]) -> list[str]:
+    """The lines after the headline when it opens the body or follows a short run of lines.
+
+    The headline is a field, not body text. Heading-like lines trafilatura puts *before* it
+    (a kicker such as "Review", a "Now available" banner, "Saved by NAME on") go too; a lead
+    paragraph there stays. Only a run of under ``_HEAD_SHARE`` of the body's text is looked at.
+    """
+    total = sum(map(len, lines))
+    before = 0
+    for i, line in enumerate(lines):
+        if _key(line) in headings:
+            rest = lines[i + 1 :]
+            while rest and _key(rest[0]) in headings:
+                rest = rest[1:]
+            return [head for head in lines[:i] if not heading_like(head)] + rest
+        before += len(line)
+        if before > _HEAD_SHARE * total:
+            break
+    return lines
 
 
 def _key(text: str) -> str:

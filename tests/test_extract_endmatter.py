@@ -1,0 +1,96 @@
+"""End matter and inline widgets inside the article container (``endmatter``, ``cleanup._inline_link_blocks``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.extract import extract_article
+from archive.extract.endmatter import drop_end_matter
+
+URL = "https://news.example.org/2024/03/12/council-budget"
+PARAGRAPHS = [
+    "The city council approved the budget for next year on Tuesday evening after a long debate about transport.",
+    "Council members voted 31 to 12 in favour, with the opposition arguing that bus fares would rise again in spring.",
+    "The mayor said the new plan would fund two tram lines and repair more than forty kilometres of roads this year.",
+    "A final vote on the tram contracts is expected in June, when the tender results are published by the city.",
+]
+
+
+def _page(article_inner: str, extra: str = "") -> str:
+    return f"""<!doctype html><html lang="en"><head><title>Council approves budget - Example News</title>
+<meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-12T10:00:00Z">
+</head><body><header><a href="/">Example News</a></header>
+<main><article><h1>Council approves budget</h1>{article_inner}</article></main>{extra}
+<footer><p>Example News, 1 Main Street</p></footer></body></html>"""
+
+
+def _paragraphs(items: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in items)
+
+
+def test_hover_card_inside_a_paragraph_leaves_the_sentence_whole() -> None:
+    card = (
+        '<span class="person"><a href="/people/jane-doe">Jane Doe</a><span class="card"><img src="/j.jpg" alt="">'
+        '<a href="/2024/03/01/doe-wins-seat">Doe wins seat in a close race after recount in the north</a> '
+        '<a href="/2024/02/11/doe-transport-plan">Doe unveils her transport plan for the inner city</a></span></span>'
+    )
+    first = f"<p>Mayor {card} said the plan would fund two tram lines and repair more than forty kilometres of roads.</p>"
+    body = extract_article(_page(first + _paragraphs(PARAGRAPHS)), URL).body
+    assert "Mayor Jane Doe said the plan would fund two tram lines" in body
+    assert "recount" not in body and "unveils" not in body
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_wire_credits_separators_timestamps_and_disclosures_leave_the_body() -> None:
+    end = [
+        "___",
+        "Updated at 1:23 p.m.",
+        "Associated Press writers Ann Smith and Bo Lee contributed to this report.",
+        "(Reporting by Ann Smith; editing by Bo Lee)",
+        "If you buy something through this post, Example News may get a share of the sale.",
+        "Tags",
+        "budget, council, trams",
+        "Further information:",
+    ]
+    body = extract_article(_page(_paragraphs(PARAGRAPHS + end)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_a_paragraph_that_is_a_link_to_another_story_goes_but_in_page_links_stay() -> None:
+    teasers = (
+        '<p>Also on example.org: <a href="/2024/03/10/tram-tender">City opens tender for two new tram lines</a></p>'
+        '<p><a href="/2024/03/09/bus-fares">Bus fares to rise again in spring, operator says</a> [VIDEO]</p>'
+    )
+    toc = '<h2><a href="#vote-on-the-tram-contracts">Vote on the tram contracts expected in June</a></h2>'
+    inner = _paragraphs(PARAGRAPHS[:2]) + teasers + toc + _paragraphs(PARAGRAPHS[2:])
+    body = extract_article(_page(inner), URL).body
+    assert "City opens tender" not in body and "Bus fares to rise" not in body
+    assert "Vote on the tram contracts expected in June" in body
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_kicker_before_the_headline_is_not_body() -> None:
+    html = f"""<!doctype html><html lang="en"><head><title>Council approves budget - Example News</title>
+<meta property="article:published_time" content="2024-03-12T10:00:00Z"></head><body>
+<div class="story"><div>Analysis</div><h1>Council approves budget</h1>{_paragraphs(PARAGRAPHS)}</div></body></html>"""
+    article = extract_article(html, URL)
+    assert article.body.split("\n\n") == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The vote on 12.03.2024 passed 31 to 12.", "+81 158-23-2012", "In 2023 the council met 14 times.",
+     "Tags are sold at the market for 2 euros each.", "Contact: press@example.org"],
+)
+def test_editorial_lines_with_dates_numbers_or_labels_stay(line: str) -> None:
+    assert drop_end_matter([line, "Body text of the story."]) == [line, "Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["UPDATED: Tue., Nov. 19, 2019", "- Published 18 November 2019", "22.01.2018 às 0:13", "Aktualisiert am 03.02.2021",
+     "* * *", "Fox News’ Jane Roe contributed to this report.", "Anzeige, enthält Affiliate Links"],
+)
+def test_end_matter_lines_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line, "More body text."]) == [
+        "Body text of the story.", "More body text."]
