@@ -94,3 +94,37 @@ def test_editorial_lines_with_dates_numbers_or_labels_stay(line: str) -> None:
 def test_end_matter_lines_go(line: str) -> None:
     assert drop_end_matter(["Body text of the story.", line, "More body text."]) == [
         "Body text of the story.", "More body text."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Estimated reading time: 6 minutes", "Tempo de leitura: 1 minuto", "SOURCE: Al Jazeera News", "Quelle: Landesregierung",
+     "Additional reporting by Joseph Hudak", "Follow AP's full coverage of Brexit at https://apnews.example/Brexit",
+     "Reach the reporters on Twitter at https://twitter.example/ann",
+     "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99. Click here for more.",
+     "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter."],
+)
+def test_notes_about_the_page_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["If you just want the streaming service, you can sign up for a free trial; afterwards it costs $6.99 a month.",
+     "Buyers who paid $129 get three months of the $10-a-month subscription. This is the only way to get access to it.",
+     "[CNET]", "Source: the ministry, which declined to give numbers, said the talks would resume."],
+)
+def test_prices_attributions_and_sourced_sentences_stay(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story.", line]
+
+
+def test_press_release_company_boilerplate_goes_but_a_story_about_a_company_stays() -> None:
+    about = [
+        "About Acme",
+        "Acme is a global provider of hospital software and mobile workflow solutions for clinics.",
+        "Acme is headquartered in Basel, has operating businesses in 18 countries and employs around 1,300 people.",
+    ]
+    body = extract_article(_page(_paragraphs(PARAGRAPHS + about)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+    story = PARAGRAPHS + ["Acme, which employs 1,300 people, said the tram contract would create forty jobs in the city."]
+    assert extract_article(_page(_paragraphs(story)), URL).body.split("\n\n") == story

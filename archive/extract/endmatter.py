@@ -51,7 +51,7 @@ _LABEL_MAX_WORDS = 8
 _CREDIT = re.compile(
     r"^[(\[]?(?:[^.!?]{0,200}\bcontributed (?:reporting |to )?(?:to )?(?:this|the) (?:report|story|article)"
     r"|(?:additional )?(?:reporting|writing|editing) by\b[^.!?]{0,200}(?:editing|writing) by\b.{0,200}"
-    r"|(?:compiled|edited|reported) by [^.!?]{1,120}"
+    r"|(?:compiled|edited|reported) by [^.!?]{1,120}|(?:additional )?reporting by [^.!?]{1,120}"
     r"|(?:this|the) (?:story|article|report) (?:has been|was) (?:updated|corrected)\b.{0,200}"
     r")[.)\]]*$",
     re.I,
@@ -62,6 +62,28 @@ _DISCLOSURE = re.compile(
     r"|\bprovisions?-?links?\b|\bwerbe-?links?\b|\baffiliate-links?\b).{0,300}$",
     re.I,
 )
+# Notes about the page rather than the story: reading time, the source label under a wire story,
+# "follow our coverage" / "reach the reporter" lines. (A bracketed label on its own line stays:
+# "[CNET]" under a quote and "[Book, p. 41]" are attributions, part of the text.)
+_NOTE = re.compile(
+    r"^(?:(?:(?:estimated )?reading time|read(?:ing)? time|lesezeit|lesedauer|temps de lecture|tiempo de lectura"
+    r"|tempo de leitura|tempo di lettura|время чтения)\s*[:：]?\s*(?:\d+|one|a)\b.{0,20}"
+    r"|\d+\s*(?:min(?:ute)?s?|minuten|minutos)\.? (?:read|lesezeit|de lecture|de lectura|de leitura)"
+    r"|(?:sources?|quellen?|fuentes?|fontes?|источник|المصدر|منبع)\s*[:：]\s*[^.!?:]{1,60}"
+    r"|(?:follow|reach|contact) (?:the )?(?:reporters?|writers?|authors?)\b.{0,200}"
+    r"|follow (?:[\w.-]+'s |our |the )?(?:full |complete |latest )?coverage of\b.{0,200}"
+    r")$",
+    re.I,
+)
+# A sales pitch: a price, something sold by subscription, and a call to action opening a sentence
+# ("12 issues for £11.99. Click here", "as little as Rs 599 for first year. Use the code").
+_PROMO = re.compile(
+    r"^(?=.*(?:[£$€₹]|\brs\.?\s?|\binr\s?|\beur\s?)\s?\d)"
+    r"(?=.*\b(?:subscri\w*|issues|membership|per (?:month|year)|first (?:year|month)|a month|a year|challenge)\b)"
+    r"(?=(?:.*[.!?]\s+)?(?:click here|use (?:the )?code|get access to|join our)\b|.*\bdelivered (?:to|through) your\b)",
+    re.I,
+)
+_NEWSLETTER = re.compile(r"^.{0,150}\b(?:by )?(?:subscrib\w*|signing up) (?:to|for) (?:our|the) .{0,40}newsletters?\.?$", re.I)
 _FOLLOW_TAIL = re.compile(r"(?:^|[.!?]\s)follow (?:him|her|them|us|me)(?: on| at)\s.{0,120}$", re.I)
 _BRACKET_TAGS = re.compile(r"(?:\s*\[[A-Z][A-Z ]{1,20}\]\s*\|?)+$")
 # A post-meta label on a line of its own, and the keyword list that follows it ("Tags" / "a, b, c").
@@ -74,6 +96,33 @@ _TAG_LABEL = re.compile(
 _TERM_LIST = re.compile(r"^(?:[^,|;.!?\n]{1,60}\s*[,|;]\s*)+[^,|;.!?\n]{1,60}$")
 _LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
 _PREFIX = re.compile(r"^(?:also on [\w.-]+|[\w .-]{1,30}:)\s*", re.I)
+
+
+# Company boilerplate closing a press release ("About Acme" / "Acme is a leading provider of ...,
+# headquartered in ..., employs ..."): the last paragraph must hold two of these traits, the ones
+# just above it one.
+_CORPORATE = re.compile(
+    r"\bheadquartered in\b|\bemploys (?:about |around |more than |over |some )?[\d,.]+|\b[\d,.]+ (?:employees|people worldwide)"
+    r"|\b(?:is|are) (?:a|an|the) (?:leading|global|world-leading|worldwide|international) \w+"
+    r"|\b(?:shares|stock) (?:are|is) (?:listed|traded) on\b|\blisted on the\b|\bfounded in \d{4}"
+    r"|\bfor more information,? (?:please )?visit\b|\bhas (?:operating businesses|offices|subsidiaries) in\b"
+    r"|\bhauptsitz in\b|\bbeschäftigt (?:rund |über |mehr als )?[\d.]+|\bgegründet \d{4}|\bsiège (?:social )?à\b",
+    re.I,
+)
+_ABOUT_HEADING = re.compile(r"^(?:about|über|à propos d[eu']|acerca de|sobre)\s+\S.{0,60}$", re.I)
+
+
+def drop_company_boilerplate(lines: list[str]) -> list[str]:
+    """Drop the closing paragraphs of a press release that describe the company, and their "About X" heading."""
+    end = len(lines)
+    need = 2  # the last such paragraph must be plainly corporate; the ones above it need one trait
+    while end > 1 and len(lines[end - 1]) <= 2 * _LONG and len(_CORPORATE.findall(lines[end - 1])) >= need:
+        end, need = end - 1, 1
+    if end == len(lines):
+        return lines
+    if end > 1 and _ABOUT_HEADING.match(lines[end - 1]) and len(lines[end - 1].split()) <= 8:
+        end -= 1
+    return lines[:end]
 
 
 def drop_end_matter(lines: list[str]) -> list[str]:
@@ -135,7 +184,11 @@ def _is_noise(line: str) -> bool:
         return False
     if _NO_WORD.match(line) or _is_timestamp(line):
         return True
-    return bool(_CREDIT.match(line) or _DISCLOSURE.match(line) or _FOLLOW_TAIL.search(line) and len(line) < 300)
+    if _CREDIT.match(line) or _DISCLOSURE.match(line) or _NOTE.match(line) or _NEWSLETTER.match(line):
+        return True
+    if _PROMO.match(line) and not line.rstrip().endswith("?"):
+        return True
+    return bool(_FOLLOW_TAIL.search(line)) and len(line) < 300
 
 
 def _is_timestamp(line: str) -> bool:

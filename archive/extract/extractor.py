@@ -82,7 +82,7 @@ def extract_article(
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
         lines = endmatter.drop_link_teasers(lines, story_links, headline_key)
-    lines = endmatter.drop_end_matter(lines)
+    lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
