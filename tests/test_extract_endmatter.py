@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.extract import extract_article
+from archive.extract.cleanup import clean_lines
 from archive.extract.endmatter import drop_end_matter
 
 URL = "https://news.example.org/2024/03/12/council-budget"
@@ -128,3 +129,34 @@ def test_press_release_company_boilerplate_goes_but_a_story_about_a_company_stay
     assert body.split("\n\n") == PARAGRAPHS
     story = PARAGRAPHS + ["Acme, which employs 1,300 people, said the tram contract would create forty jobs in the city."]
     assert extract_article(_page(_paragraphs(story)), URL).body.split("\n\n") == story
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Beitragsbild: Stefan Mang", "Titelbild: Flickr, CC BY 2.0", "Crédits photos : Bestimage", "Photo credit: Jane Roe/AFP",
+     "Bild anzeigen", "Inhaltsverzeichnis", "Table of contents", "Kategorie: News", "Keine Kommentare",
+     "Du musst eingeloggt sein, um Kommentare zu schreiben!", "Zum Newsletter anmelden",
+     "Lust auf mehr? Melde dich hier für unseren Newsletter an!", "Pour lire la suite, abonnez-vous",
+     "Schon gelesen?", "Weitere Themen", "Mehr zum Thema auf Example.de",
+     "If you enjoyed reading this post – would you consider supporting our work? Just click here."],
+)
+def test_more_languages_of_known_boilerplate_kinds(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["News date : 04/21/2022 Category : Press Releases", "January 13, 2020 at 08:45 AM | categories: Python | View Comments",
+     "Veröffentlichung: 04.02.2022"],
+)
+def test_post_meta_lines_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The newsletter's editor said readers would not be asked to subscribe again.", "Der Inhalt des Berichts blieb geheim.",
+     "Weitere Themen der Sitzung waren der Haushalt und die Schulen.", "Author: the council's own report, page 4, says so."],
+)
+def test_sentences_that_mention_those_words_stay(line: str) -> None:
+    assert drop_end_matter(clean_lines([line, "Body."])) == [line, "Body."]

@@ -41,6 +41,7 @@ _STAMP_WORDS = (
     r"updated?|published|posted|modified|last|created|date|time|on|at|am|pm|a\.m|p\.m|gmt|utc|est|edt|cet|cest|bst|ist"
     r"|et|pt|de|às|le|à|el|del|a|las|um|uhr|den|am|le|il|h|hrs?|aktualisiert|veröffentlicht|erstellt|stand|zuletzt"
     r"|geändert|änderung|letzte|mis|jour|publié|publicado|actualizado|atualizado|pubblicato|aggiornato|기사입력|수정"
+    r"|veröffentlichung|datum|publication|publicación|publicação|pubblicazione|news"
 )
 _STAMP_TOKEN = re.compile(rf"^(?:\d+(?:st|nd|rd|th|er|\.)?|{_CALENDAR}|{_STAMP_WORDS})$", re.I)
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
@@ -84,6 +85,14 @@ _PROMO = re.compile(
     re.I,
 )
 _NEWSLETTER = re.compile(r"^.{0,150}\b(?:by )?(?:subscrib\w*|signing up) (?:to|for) (?:our|the) .{0,40}newsletters?\.?$", re.I)
+# A post-meta line: two or more "Label:" fields of the post ("News date : ... Category : ...",
+# "January 13 | categories: Python | View Comments").
+_META_FIELD = re.compile(
+    r"\b(?:(?:news )?date|categor(?:y|ies)|kategorien?|catégories?|tags?|schlagwörter|author|autor|auteur|posted(?: on| by)?"
+    r"|published|veröffentlicht|publié|comments?|kommentare?|commentaires?)\s*[:：]|\bview comments\b|\b\d+ comments?\b",
+    re.I,
+)
+_META_MAX = 200
 _FOLLOW_TAIL = re.compile(r"(?:^|[.!?]\s)follow (?:him|her|them|us|me)(?: on| at)\s.{0,120}$", re.I)
 _BRACKET_TAGS = re.compile(r"(?:\s*\[[A-Z][A-Z ]{1,20}\]\s*\|?)+$")
 # A post-meta label on a line of its own, and the keyword list that follows it ("Tags" / "a, b, c").
@@ -183,6 +192,8 @@ def _is_noise(line: str) -> bool:
     if len(line) > _LONG:
         return False
     if _NO_WORD.match(line) or _is_timestamp(line):
+        return True
+    if len(line) <= _META_MAX and len({m.lower() for m in _META_FIELD.findall(line)}) >= 2:
         return True
     if _CREDIT.match(line) or _DISCLOSURE.match(line) or _NOTE.match(line) or _NEWSLETTER.match(line):
         return True
