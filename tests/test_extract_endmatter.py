@@ -103,7 +103,10 @@ def test_end_matter_lines_go(line: str) -> None:
      "Additional reporting by Joseph Hudak", "Follow AP's full coverage of Brexit at https://apnews.example/Brexit",
      "Reach the reporters on Twitter at https://twitter.example/ann",
      "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99. Click here for more.",
-     "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter."],
+     "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+     "Copyright: Gisele Wender", "Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022, Berlin",
+     "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.example zu laden.",
+     "This post contains references to products from our advertisers. We may receive compensation when you click on links."],
 )
 def test_notes_about_the_page_go(line: str) -> None:
     assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]

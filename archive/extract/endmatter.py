@@ -58,7 +58,7 @@ _CREDIT = re.compile(
     re.I,
 )
 _DISCLOSURE = re.compile(
-    r"^.{0,200}(?:\b(?:may|might|could|will) (?:earn|get|receive) (?:a )?(?:small )?(?:commission|share of (?:the )?sales?)"
+    r"^.{0,300}(?:\b(?:may|might|could|will) (?:earn|get|receive) (?:a )?(?:small )?(?:commission|compensation|share of (?:the )?sales?)"
     r"|\baffiliate (?:links?|commission|partners?)\b|\bcontains? (?:affiliate|sponsored) links?"
     r"|\bprovisions?-?links?\b|\bwerbe-?links?\b|\baffiliate-links?\b).{0,300}$",
     re.I,
@@ -70,9 +70,11 @@ _NOTE = re.compile(
     r"^(?:(?:(?:estimated )?reading time|read(?:ing)? time|lesezeit|lesedauer|temps de lecture|tiempo de lectura"
     r"|tempo de leitura|tempo di lettura|время чтения)\s*[:：]?\s*(?:\d+|one|a)\b.{0,20}"
     r"|\d+\s*(?:min(?:ute)?s?|minuten|minutos)\.? (?:read|lesezeit|de lecture|de lectura|de leitura)"
-    r"|(?:sources?|quellen?|fuentes?|fontes?|источник|المصدر|منبع)\s*[:：]\s*[^.!?:]{1,60}"
+    r"|(?:sources?|quellen?|fuentes?|fontes?|источник|المصدر|منبع|copyright)\s*[:：]\s*(?:\S+\s+){0,8}\S+"
     r"|(?:follow|reach|contact) (?:the )?(?:reporters?|writers?|authors?)\b.{0,200}"
     r"|follow (?:[\w.-]+'s |our |the )?(?:full |complete |latest )?coverage of\b.{0,200}"
+    r"|(?:klicken sie|click|tap)(?: on)? (?:auf )?(?:den|the) .{0,30}(?:button|schaltfläche).{0,60}(?:zu laden|to load|anzuzeigen|to show).{0,100}"
+    r"|\(?alle angaben ohne gewähr\.?\)?"
     r")$",
     re.I,
 )
@@ -189,6 +191,8 @@ def drop_link_teasers(lines: list[str], headlines: frozenset[str], key: Callable
 
 
 def _is_noise(line: str) -> bool:
+    if _DISCLOSURE.match(line) and len(line) <= 2 * _LONG:
+        return True
     if len(line) > _LONG:
         return False
     if _NO_WORD.match(line) or _is_timestamp(line):
