@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from lxml.html import HtmlElement
 
 from archive.extract import extract_article
 from archive.extract.cleanup import clean_lines
 from archive.extract.endmatter import drop_end_matter
+from archive.extract.trafilatura import EngineSettings
 
 URL = "https://news.example.org/2024/03/12/council-budget"
 PARAGRAPHS = [
@@ -163,3 +165,32 @@ def test_post_meta_lines_go(line: str) -> None:
 )
 def test_sentences_that_mention_those_words_stay(line: str) -> None:
     assert drop_end_matter(clean_lines([line, "Body."])) == [line, "Body."]
+
+
+def test_a_body_far_shorter_than_the_page_text_is_checked_by_a_recall_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura sometimes settles on a tagline; a recall pass that finds much more text wins."""
+    import archive.extract.extractor as extractor
+
+    real = extractor.extract_lines
+
+    def settles_on_tagline(tree: HtmlElement, url: str, settings: EngineSettings) -> list[str]:
+        return real(tree, url, settings) if settings.recall else ["Your touchpoint to the news."]
+
+    monkeypatch.setattr(extractor, "extract_lines", settles_on_tagline)
+    body = extract_article(_page(_paragraphs(PARAGRAPHS)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_a_short_body_on_a_short_page_is_not_second_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import archive.extract.extractor as extractor
+
+    seen = []
+    real = extractor.extract_lines
+
+    def record(tree: HtmlElement, url: str, settings: EngineSettings) -> list[str]:
+        seen.append(settings.recall)
+        return real(tree, url, settings)
+
+    monkeypatch.setattr(extractor, "extract_lines", record)
+    assert extract_article(_page(_paragraphs(PARAGRAPHS)), URL).body.split("\n\n") == PARAGRAPHS
+    assert seen == [False]

@@ -119,6 +119,11 @@ def _boilerplate_names(names: str) -> bool:
     return any(_BOILERPLATE_TOKEN.match(token) for token in names.split())
 
 
+def paragraph_chars(element: HtmlElement) -> int:
+    """Characters of paragraph (``<p>``) text at or under ``element``."""
+    return _paragraph_chars(element)
+
+
 def _paragraph_chars(element: HtmlElement) -> int:
     return sum(map(len, _PARAGRAPH_TEXT(element)))
 

@@ -92,9 +92,24 @@ def extract_article(
     return article
 
 
+_SHORT_SHARE = 0.25  # a body under this share of the page's paragraph text ...
+_LONGER = 2.0  # ... is replaced by a recall pass that finds at least this many times more
+
+
 def _body_lines(tree: HtmlElement, url: str, engine: EngineSettings) -> list[str]:
-    """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``)."""
+    """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``).
+
+    When the body holds far less text than the page's paragraphs (trafilatura settled on a
+    tagline or a teaser block), a recall pass is asked too and wins when it finds much more:
+    agreement between two passes, paid for only on the pages that need it.
+    """
     lines = extract_lines(tree, url, engine)
+    if not engine.recall and not engine.precision:
+        chars = sum(map(len, lines))
+        if chars < _SHORT_SHARE * cleanup.paragraph_chars(tree):
+            wider = extract_lines(tree, url, replace(engine, recall=True))
+            if sum(map(len, wider)) >= _LONGER * max(chars, 1):
+                lines = wider
     if not engine.agreement or engine.precision or not worth_checking(lines):
         return lines
     return trim_to_agreement(lines, extract_lines(tree, url, replace(engine, precision=True, recall=False, fast=True)))
