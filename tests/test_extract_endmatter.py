@@ -53,7 +53,6 @@ def test_wire_credits_separators_timestamps_and_disclosures_leave_the_body() -> 
         "If you buy something through this post, Example News may get a share of the sale.",
         "Tags",
         "budget, council, trams",
-        "Further information:",
     ]
     body = extract_article(_page(_paragraphs(PARAGRAPHS + end)), URL).body
     assert body.split("\n\n") == PARAGRAPHS

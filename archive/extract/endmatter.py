@@ -5,17 +5,21 @@ trait that holds across news templates and languages:
 
 - a line made only of punctuation ("___", "* * *" without words) separates; it says nothing;
 - a line that is only a timestamp ("Updated: Tue., Nov. 19, 2019", "22.01.2018 às 0:13",
-  "3:59 PM") is post metadata; the date is a field;
-- a label ending in a colon as the *last* line of the body ("Further information:",
-  "Kontakt:") introduces a block that pruning removed: nothing it introduces is left;
-- a whole paragraph that is the text of a link to another story on the same site ("Also on
+  "3:59 PM") is post metadata; the date is a field; so is a line holding two post-meta
+  fields ("News date : ... Category : ...");
+- a "Tags" label on its own line and the keyword list after it are post metadata;
+- a whole paragraph that is the text of a link to another page of the same site ("Also on
   SITE: Headline", "Headline [VIDEO]") is a related-story teaser set between paragraphs;
-- wire credits ("X contributed to this report.", "(Reporting by ...; editing by ...)") and
-  affiliate disclosures are about how the story was made or sold.
+- wire credits ("X contributed to this report.", "(Reporting by ...; editing by ...)"),
+  affiliate disclosures, reading-time and source notes, subscription pitches (a price, a
+  subscription and a call to action together) are about how the story was made or sold;
+- the closing paragraphs of a press release that describe the company ("Acme is a global
+  provider ..., headquartered in ..., employs ...") are the same in every release.
 
-Line-level only; nothing here drops a line of more than ``_LONG`` characters.
+Line-level only; nothing here drops a line of more than ``_LONG`` characters (disclosures:
+twice that). A colon label left as the last line ("Further information:") was tried and
+dropped: it was as often an editorial sentence ("The paper is available here:").
 """
-
 from __future__ import annotations
 
 import re
@@ -48,7 +52,6 @@ _DATE_OR_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|2
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _CALENDAR_WORD = re.compile(rf"\b(?:{_CALENDAR})\b", re.I)
 _STAMP_MAX = 80
-_LABEL_MAX_WORDS = 8
 _CREDIT = re.compile(
     r"^[(\[]?(?:[^.!?]{0,200}\bcontributed (?:reporting |to )?(?:to )?(?:this|the) (?:report|story|article)"
     r"|(?:additional )?(?:reporting|writing|editing) by\b[^.!?]{0,200}(?:editing|writing) by\b.{0,200}"
@@ -137,7 +140,7 @@ def drop_company_boilerplate(lines: list[str]) -> list[str]:
 
 
 def drop_end_matter(lines: list[str]) -> list[str]:
-    """Drop separators, timestamps, wire credits, disclosures and tag lists; then colon labels left at the end."""
+    """Drop separators, timestamps, post-meta lines, wire credits, disclosures, notes and tag lists."""
     kept: list[str] = []
     after_label = False
     for line in lines:
@@ -147,8 +150,6 @@ def drop_end_matter(lines: list[str]) -> list[str]:
         after_label = bool(_TAG_LABEL.match(line))
         if not after_label and not _is_noise(line):
             kept.append(line)
-    while kept and _is_dangling_label(kept[-1]):
-        kept.pop()
     return kept
 
 
@@ -214,10 +215,6 @@ def _is_timestamp(line: str) -> bool:
         return False
     tokens = re.findall(r"[^\W_]+(?:[.-][^\W\d_]+)*", line)
     return all(_STAMP_TOKEN.match(token) for token in tokens)
-
-
-def _is_dangling_label(line: str) -> bool:
-    return line.rstrip().endswith((":", "：")) and len(line.split()) <= _LABEL_MAX_WORDS
 
 
 def _is_link_teaser(line: str, headlines: frozenset[str], key: Callable[[str], str]) -> bool:
