@@ -200,13 +200,11 @@ _ALWAYS = (
     r"|(?:posted|published|filed|written) (?:in|under|by)\b.{0,120}(?:categor(?:y|ies)|tags?|posted in|filed under|comments?)\b.{0,120}"
     r"|(?:posted in|filed under|categor(?:y|ies)|kategorien?|catégories?|categorías?|categorias?|categorie|рубрик[аи])\s*[:：]?.{0,150}"
     r"|(?:keine|\d+) kommentare?\b.{0,100}|kommentare? (?:insgesamt|schreiben|anzeigen)\b.{0,60}|(?:aucun|\d+) commentaires?\b.{0,60}"
-    r"|(?:sin|\d+) comentarios?\b.{0,60}|.{0,60}\b(?:eingeloggt|angemeldet) sein,? um .{0,60}|you must be logged in to .{0,80}"
+    r"|(?:sin|\d+) comentarios?\b.{0,60}|you must be logged in to .{0,80}"
     r"|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)\.?"
-    r"|.{0,120}\b(?:sign up|subscribe|melde dich|anmelden|abonnieren|inscrivez[- ]vous|abonnez[- ]vous|suscr[ií]bete|reg[ií]strate)"
-    r"\b.{0,40}\bnewsletter\b.{0,80}|.{0,120}\bnewsletter\b.{0,20}\b(?:anmelden|abonnieren|bestellen)\b.{0,80}"
     r"|(?:pour lire la suite|pour accéder (?:en illimité|à la suite|à l'intégralité)|para seguir leyendo|para continuar leyendo"
     r"|weiterlesen mit|jetzt weiterlesen|lesen sie (?:jetzt )?weiter mit|(?:déjà|ya eres) (?:abonné|suscriptor))\b.{0,200}"
-    r"|.{0,120}\bwould you (?:consider|like to) support(?:ing)? (?:our|us|independent)\b.{0,150}"
+
     r"|(?:home|startseite|start|accueil|inicio|главная|خانه|کور|الرئيسية|صفحه اصلی)\s*[»›>/|].{0,250}"
     r"|(?:tags?|étiquettes?|etiquetas|schlagwörter|теги|برچسب{zw}?ها|کلمات کلیدی|ټګونه|الوسوم|الكلمات المفتاحية|keywords)\s*[:：].{0,300}"
     r"|(?:photo|image|foto|фото|عکس|انځور|صورة)(?: credit| source)?\s*[:：©/].{0,100}|image (?:caption|source|copyright).{0,100}"
@@ -257,11 +255,27 @@ def _strip_shortcodes(line: str) -> str:
     return "" if len(rest) < _SHORTCODE_TEXT else rest
 
 
+# Calls to action found anywhere in a short paragraph, each behind a cheap substring test.
+_ANYWHERE = (
+    ("newsletter", re.compile(
+        r"\b(?:sign up|subscribe|melde dich|anmelden|abonnieren|inscrivez[- ]vous|abonnez[- ]vous|suscr[ií]bete|reg[ií]strate)"
+        r"\b.{0,40}\bnewsletter\b|\bnewsletter\b.{0,20}\b(?:anmelden|abonnieren|bestellen)\b", re.I)),
+    ("eingeloggt", re.compile(r"\beingeloggt sein,? um\b", re.I)),
+    ("angemeldet", re.compile(r"\bangemeldet sein,? um\b", re.I)),
+    ("support", re.compile(r"\bwould you (?:consider|like to) support(?:ing)? (?:our|us|independent)\b", re.I)),
+)
+_ANYWHERE_MAX = 250
+
+
 def _is_boilerplate_line(line: str) -> bool:
     if len(line) <= _LINK_LENGTH and _SEE_ALSO_LINE.match(line):
         return True
     if len(line) <= 120 and _SHARE_LINE.match(line):
         return True
+    if len(line) <= _ANYWHERE_MAX:
+        lower = line.lower()
+        if any(word in lower and pattern.search(line) for word, pattern in _ANYWHERE):
+            return True
     return len(line) <= 400 and bool(_ALWAYS_LINE.match(line))
 
 

@@ -184,27 +184,52 @@ def _page_key(url: str) -> str:
     return f"{parts.path.rstrip('/')}?{parts.query}"
 
 
-def drop_link_teasers(lines: list[str], headlines: frozenset[str], key: Callable[[str], str]) -> list[str]:
-    """Drop paragraphs whose whole text is a headline link to the same site (optionally "Also on X:" / "[VIDEO]")."""
-    if not headlines:
+def drop_link_teasers(
+    lines: list[str], tree: HtmlElement, url: str, own_headlines: frozenset[str], key: Callable[[str], str],
+    restore: Callable[[str], str] = str,
+) -> list[str]:
+    """Drop paragraphs whose whole text is a headline link to another page of the same site.
+
+    ``own_headlines`` (same-site link texts, ``pagetype.list_signals``) picks the candidates
+    cheaply; only when there is one are the page's links read to leave out in-page links.
+    """
+    if not own_headlines or not any(_is_link_teaser(line, own_headlines, key) for line in lines):
         return lines
-    return [line for line in lines if not _is_link_teaser(line, headlines, key)]
+    links = story_links(tree, url, key, restore)
+    return [line for line in lines if not _is_link_teaser(line, links, key)]
 
 
 def _is_noise(line: str) -> bool:
-    if _DISCLOSURE.match(line) and len(line) <= 2 * _LONG:
+    """One line against the rules above; cheap substring tests first (this runs on every body line)."""
+    if len(line) > 2 * _LONG:
+        return False
+    lower = line.lower()
+    if _has(lower, _DISCLOSURE_WORDS) and _DISCLOSURE.match(line):
         return True
     if len(line) > _LONG:
         return False
     if _NO_WORD.match(line) or _is_timestamp(line):
         return True
-    if len(line) <= _META_MAX and len({m.lower() for m in _META_FIELD.findall(line)}) >= 2:
+    if len(line) <= _META_MAX and (":" in line or "comment" in lower) and len(
+        {m.lower() for m in _META_FIELD.findall(line)}
+    ) >= 2:
         return True
-    if _CREDIT.match(line) or _DISCLOSURE.match(line) or _NOTE.match(line) or _NEWSLETTER.match(line):
+    if (_has(lower, _CREDIT_WORDS) and _CREDIT.match(line)) or _NOTE.match(line):
         return True
-    if _PROMO.match(line) and not line.rstrip().endswith("?"):
+    if "newsletter" in lower and _NEWSLETTER.match(line):
         return True
-    return bool(_FOLLOW_TAIL.search(line)) and len(line) < 300
+    if _has(lower, _PROMO_WORDS) and _PROMO.match(line) and not line.rstrip().endswith("?"):
+        return True
+    return "follow" in lower and len(line) < 300 and bool(_FOLLOW_TAIL.search(line))
+
+
+_DISCLOSURE_WORDS = ("commission", "compensation", "share of", "affiliate", "provision", "werbe", "sponsored")
+_CREDIT_WORDS = ("contribut", "reporting", "editing", "writing by", "compiled", "edited", "reported", "updated", "corrected")
+_PROMO_WORDS = ("click here", "code", "get access", "delivered", "join our")
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def _is_timestamp(line: str) -> bool:

@@ -71,7 +71,6 @@ def extract_article(
         _fill_from_trafilatura(page, tree, url)
     page.site_name = page.site_name or page.brand
     signals = list_signals(tree, joiners.restore, url)
-    story_links = endmatter.story_links(tree, url, headline_key, joiners.restore)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
     images = collect_images(tree, page.images, url)
     content = _content_tree(tree, profile)
@@ -81,7 +80,9 @@ def extract_article(
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
-        lines = endmatter.drop_link_teasers(lines, story_links, headline_key)
+        lines = endmatter.drop_link_teasers(
+            lines, tree, url, signals.own_headlines, headline_key, joiners.restore
+        )
     lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
