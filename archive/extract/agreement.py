@@ -35,7 +35,7 @@ def worth_checking(lines: list[str]) -> bool:
     When the body starts and ends with sentences the cut rarely helps: on the benchmark sets,
     skipping the second pass there loses nothing and saves a third of its runs.
     """
-    return bool(lines) and (_heading_like(lines[0]) or _heading_like(lines[-1]))
+    return bool(lines) and (heading_like(lines[0]) or heading_like(lines[-1]))
 
 
 def trim_to_agreement(lines: list[str], precise: list[str]) -> list[str]:
@@ -47,7 +47,7 @@ def trim_to_agreement(lines: list[str], precise: list[str]) -> list[str]:
         return lines
     first = agreed.index(True)
     last = len(agreed) - 1 - agreed[::-1].index(True)
-    head = [line for line in lines[:first] if not _heading_like(line)]
+    head = [line for line in lines[:first] if not heading_like(line)]
     return head + lines[first : last + 1]
 
 
@@ -72,6 +72,7 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(line.lower())
 
 
-def _heading_like(line: str) -> bool:
+def heading_like(line: str) -> bool:
+    """No terminal punctuation and at most ``_HEADING_WORDS`` words: a title, label or link, not a sentence."""
     text = line.strip()
     return text[-1:] not in _TERMINAL and len(text.split()) <= _HEADING_WORDS

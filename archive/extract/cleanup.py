@@ -72,6 +72,32 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
             if _text_chars(element) > page_text * _MAX_REMOVED_SHARE:
                 continue
         _drop(element)
+    for element in _inline_link_blocks(tree):
+        _drop(element)
+
+
+# Elements nested in a paragraph that hold two or more links and little else: hover cards
+# ("more stories about this person") and link boxes a CMS injects into the running text.
+_INLINE_BLOCKS = etree.XPath("//p//*[self::span or self::div or self::ul or self::aside][count(.//a) >= 2]")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_INLINE_MIN_CHARS = 60
+_INLINE_LINK_SHARE = 0.9
+
+
+def _inline_link_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """The innermost link-only blocks inside paragraphs (an outer one may also hold the linked name itself)."""
+    found = [element for element in _INLINE_BLOCKS(tree) if _link_only(element)]
+    inner: set[HtmlElement] = set()
+    for element in found:
+        inner.update(a for a in element.iterancestors() if a in found)
+    return [element for element in found if element not in inner]
+
+
+def _link_only(element: HtmlElement) -> bool:
+    chars = _text_chars(element)
+    if chars < _INLINE_MIN_CHARS:
+        return False
+    return sum(len(t.strip()) for t in _LINK_TEXT(element)) >= _INLINE_LINK_SHARE * chars
 
 
 def _is_boilerplate(element: HtmlElement) -> bool:
@@ -91,6 +117,11 @@ def _is_boilerplate(element: HtmlElement) -> bool:
 def _boilerplate_names(names: str) -> bool:
     """Cached: a page repeats the same few class attributes thousands of times."""
     return any(_BOILERPLATE_TOKEN.match(token) for token in names.split())
+
+
+def paragraph_chars(element: HtmlElement) -> int:
+    """Characters of paragraph (``<p>``) text at or under ``element``."""
+    return _paragraph_chars(element)
 
 
 def _paragraph_chars(element: HtmlElement) -> int:
@@ -124,7 +155,10 @@ _SEE_ALSO = (
     r"|watch(?: also)?|listen|top stories|trending now|most read|latest news"
     r"|(?:à )?lire (?:aussi|également|la suite)|voir aussi|sur le même sujet|à voir aussi|notre dossier"
     r"|le(?:e|a)s? también|te puede interesar|ver también|leer más|más información|noticias relacionadas|relacionad[oa]s?"
-    r"|también te puede interesar|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|siehe auch|weiterlesen"
+    r"|también te puede interesar|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema(?: (?:auf|bei) \S{1,40})?|siehe auch|weiterlesen"
+    r"|schon gelesen|auch lesen|zum weiterlesen|weitere (?:themen|artikel|beiträge|meldungen|nachrichten)|empfohlene (?:artikel|beiträge)"
+    r"|ähnliche (?:artikel|beiträge)|das könnte (?:dich|sie) (?:auch )?interessieren|lust auf mehr|you (?:may|might) also be interested in"
+    r"|more (?:like this|to read|to explore)|(?:à|a) lire (?:également|ensuite)|plus d'articles|te recomendamos|más noticias"
     r"|das könnte sie auch interessieren|leia (?:também|mais)|veja também|leggi anche|vedi anche|lees ook"
     r"|читайте (?:также|нас)|смотрите также|см\. также|по теме|подробнее|читать далее|читать также|новости по теме"
     rf"|(?:همچنین )?بیشتر بخوانید|همچنین بخوانید|بخوانید|مطالب مرتبط|مطلب مرتبط|ادامه مطلب|پیشنهاد{_ZW} ?ما|بیشتر در این باره|اینجا بخوانید"
@@ -164,12 +198,23 @@ _ALWAYS = (
     r"|subscribe to (?:the|our) .{0,80}(?:channel|newsletter|podcast)\b.{0,120}"
     r"|e-?mail [^.@]{1,60} at \S+@\S+.{0,200}"
     r"|(?:posted|published|filed|written) (?:in|under|by)\b.{0,120}(?:categor(?:y|ies)|tags?|posted in|filed under|comments?)\b.{0,120}"
-    r"|(?:posted in|filed under|categor(?:y|ies))\s*[:：]?.{0,150}"
+    r"|(?:posted in|filed under|categor(?:y|ies)|kategorien?|catégories?|categorías?|categorias?|categorie|рубрик[аи])\s*[:：]?.{0,150}"
+    r"|(?:keine|\d+) kommentare?\b.{0,100}|kommentare? (?:insgesamt|schreiben|anzeigen)\b.{0,60}|(?:aucun|\d+) commentaires?\b.{0,60}"
+    r"|(?:sin|\d+) comentarios?\b.{0,60}|you must be logged in to .{0,80}"
+    r"|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)\.?"
+    r"|(?:pour lire la suite|pour accéder (?:en illimité|à la suite|à l'intégralité)|para seguir leyendo|para continuar leyendo"
+    r"|weiterlesen mit|jetzt weiterlesen|lesen sie (?:jetzt )?weiter mit|(?:déjà|ya eres) (?:abonné|suscriptor))\b.{0,200}"
+
     r"|(?:home|startseite|start|accueil|inicio|главная|خانه|کور|الرئيسية|صفحه اصلی)\s*[»›>/|].{0,250}"
     r"|(?:tags?|étiquettes?|etiquetas|schlagwörter|теги|برچسب{zw}?ها|کلمات کلیدی|ټګونه|الوسوم|الكلمات المفتاحية|keywords)\s*[:：].{0,300}"
     r"|(?:photo|image|foto|фото|عکس|انځور|صورة)(?: credit| source)?\s*[:：©/].{0,100}|image (?:caption|source|copyright).{0,100}"
+    r"|(?:photos?|fotos?|bild|bilder|images?|cover|header|featured|lead|top)[- ]?(?:credits?|nachweis|quelle|image|photo)s?\s*[:：©/].{0,100}"
+    r"|(?:beitragsbild|titelbild|aufmacherbild|headerbild|vorschaubild|crédits? photos?|image d'illustration|photo d'illustration"
+    r"|image illustrative|foto de portada|imagen de portada|imagen|créditos?)\s*[:：©/].{0,100}"
+    r"|(?:bild|image|foto|photo|picture)s? (?:anzeigen|vergrößern|ansehen|öffnen|agrandir|ampliar)|(?:view|enlarge|zoom) (?:image|photo|picture)s?"
+    r"|(?:table of contents|contents|inhaltsverzeichnis|inhalt|sommaire|table des matières|índice|contenido|indice|содержание)"
 ).replace("{zw}", _ZW)
-_SEE_ALSO_LINE = re.compile(rf"^[\W_]*(?:{_SEE_ALSO})\s*(?:[:：»>|–—-]|$)", re.I)
+_SEE_ALSO_LINE = re.compile(rf"^[\W_]*(?:{_SEE_ALSO})\s*(?:[:：»>|–—?-]|$)", re.I)
 _SHARE_LINE = re.compile(rf"^(?:[-•|]?\s*(?:{_SHARE})\s*[:|•·,]?\s*)+$", re.I)
 _ALWAYS_LINE = re.compile(rf"^[-•\s]*(?:{_ALWAYS})\s*$", re.I | re.S)
 _LIST_ITEM = re.compile(r"^[-•*]\s|^\d+[.)]\s")
@@ -210,11 +255,27 @@ def _strip_shortcodes(line: str) -> str:
     return "" if len(rest) < _SHORTCODE_TEXT else rest
 
 
+# Calls to action found anywhere in a short paragraph, each behind a cheap substring test.
+_ANYWHERE = (
+    ("newsletter", re.compile(
+        r"\b(?:sign up|subscribe|melde dich|anmelden|abonnieren|inscrivez[- ]vous|abonnez[- ]vous|suscr[ií]bete|reg[ií]strate)"
+        r"\b.{0,40}\bnewsletter\b|\bnewsletter\b.{0,20}\b(?:anmelden|abonnieren|bestellen)\b", re.I)),
+    ("eingeloggt", re.compile(r"\beingeloggt sein,? um\b", re.I)),
+    ("angemeldet", re.compile(r"\bangemeldet sein,? um\b", re.I)),
+    ("support", re.compile(r"\bwould you (?:consider|like to) support(?:ing)? (?:our|us|independent)\b", re.I)),
+)
+_ANYWHERE_MAX = 250
+
+
 def _is_boilerplate_line(line: str) -> bool:
     if len(line) <= _LINK_LENGTH and _SEE_ALSO_LINE.match(line):
         return True
     if len(line) <= 120 and _SHARE_LINE.match(line):
         return True
+    if len(line) <= _ANYWHERE_MAX:
+        lower = line.lower()
+        if any(word in lower and pattern.search(line) for word, pattern in _ANYWHERE):
+            return True
     return len(line) <= 400 and bool(_ALWAYS_LINE.match(line))
 
 

@@ -19,8 +19,8 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep
-from archive.extract.agreement import trim_to_agreement, worth_checking
+from archive.extract import cleanup, deep, endmatter
+from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
 from archive.extract.decode import decode_html
@@ -80,6 +80,10 @@ def extract_article(
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
+        lines = endmatter.drop_link_teasers(
+            lines, tree, url, signals.own_headlines, headline_key, joiners.restore
+        )
+    lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
@@ -89,9 +93,24 @@ def extract_article(
     return article
 
 
+_SHORT_SHARE = 0.25  # a body under this share of the page's paragraph text ...
+_LONGER = 2.0  # ... is replaced by a recall pass that finds at least this many times more
+
+
 def _body_lines(tree: HtmlElement, url: str, engine: EngineSettings) -> list[str]:
-    """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``)."""
+    """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``).
+
+    When the body holds far less text than the page's paragraphs (trafilatura settled on a
+    tagline or a teaser block), a recall pass is asked too and wins when it finds much more:
+    agreement between two passes, paid for only on the pages that need it.
+    """
     lines = extract_lines(tree, url, engine)
+    if not engine.recall and not engine.precision:
+        chars = sum(map(len, lines))
+        if chars < _SHORT_SHARE * cleanup.paragraph_chars(tree):
+            wider = extract_lines(tree, url, replace(engine, recall=True))
+            if sum(map(len, wider)) >= _LONGER * max(chars, 1):
+                lines = wider
     if not engine.agreement or engine.precision or not worth_checking(lines):
         return lines
     return trim_to_agreement(lines, extract_lines(tree, url, replace(engine, precision=True, recall=False, fast=True)))
@@ -201,8 +220,7 @@ def _article(
 ) -> Article:
     restore = joiners.restore
     headings = {_key(restore(t)) for t in (page.title, page.h1) if t}
-    while lines and _key(lines[0]) in headings:  # the headline is a field, not body text
-        lines = lines[1:]
+    lines = _after_headline(lines, headings)
     body = "\n\n".join(lines)
     title = clean_title(page.title, page.site_name, page.h1, urlsplit(url).hostname or "")
     title = restore(title) if title else None
@@ -224,6 +242,30 @@ def _article(
         images=[Image(src, _restore(caption, restore), _restore(credit, restore)) for src, caption, credit in images],
         extractor=EXTRACTOR,
     )
+
+
+_HEAD_SHARE = 0.3
+
+
+def _after_headline(lines: list[str], headings: set[str]) -> list[str]:
+    """The lines after the headline when it opens the body or follows a short run of lines.
+
+    The headline is a field, not body text. Heading-like lines trafilatura puts *before* it
+    (a kicker such as "Review", a "Now available" banner, "Saved by NAME on") go too; a lead
+    paragraph there stays. Only a run of under ``_HEAD_SHARE`` of the body's text is looked at.
+    """
+    total = sum(map(len, lines))
+    before = 0
+    for i, line in enumerate(lines):
+        if _key(line) in headings:
+            rest = lines[i + 1 :]
+            while rest and _key(rest[0]) in headings:
+                rest = rest[1:]
+            return [head for head in lines[:i] if not heading_like(head)] + rest
+        before += len(line)
+        if before > _HEAD_SHARE * total:
+            break
+    return lines
 
 
 def _key(text: str) -> str:

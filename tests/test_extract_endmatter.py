@@ -1,0 +1,195 @@
+"""End matter and inline widgets inside the article container (``endmatter``, ``cleanup._inline_link_blocks``)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml.html import HtmlElement
+
+from archive.extract import extract_article
+from archive.extract.cleanup import clean_lines
+from archive.extract.endmatter import drop_end_matter
+from archive.extract.trafilatura import EngineSettings
+
+URL = "https://news.example.org/2024/03/12/council-budget"
+PARAGRAPHS = [
+    "The city council approved the budget for next year on Tuesday evening after a long debate about transport.",
+    "Council members voted 31 to 12 in favour, with the opposition arguing that bus fares would rise again in spring.",
+    "The mayor said the new plan would fund two tram lines and repair more than forty kilometres of roads this year.",
+    "A final vote on the tram contracts is expected in June, when the tender results are published by the city.",
+]
+
+
+def _page(article_inner: str, extra: str = "") -> str:
+    return f"""<!doctype html><html lang="en"><head><title>Council approves budget - Example News</title>
+<meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-12T10:00:00Z">
+</head><body><header><a href="/">Example News</a></header>
+<main><article><h1>Council approves budget</h1>{article_inner}</article></main>{extra}
+<footer><p>Example News, 1 Main Street</p></footer></body></html>"""
+
+
+def _paragraphs(items: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in items)
+
+
+def test_hover_card_inside_a_paragraph_leaves_the_sentence_whole() -> None:
+    card = (
+        '<span class="person"><a href="/people/jane-doe">Jane Doe</a><span class="card"><img src="/j.jpg" alt="">'
+        '<a href="/2024/03/01/doe-wins-seat">Doe wins seat in a close race after recount in the north</a> '
+        '<a href="/2024/02/11/doe-transport-plan">Doe unveils her transport plan for the inner city</a></span></span>'
+    )
+    first = f"<p>Mayor {card} said the plan would fund two tram lines and repair more than forty kilometres of roads.</p>"
+    body = extract_article(_page(first + _paragraphs(PARAGRAPHS)), URL).body
+    assert "Mayor Jane Doe said the plan would fund two tram lines" in body
+    assert "recount" not in body and "unveils" not in body
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_wire_credits_separators_timestamps_and_disclosures_leave_the_body() -> None:
+    end = [
+        "___",
+        "Updated at 1:23 p.m.",
+        "Associated Press writers Ann Smith and Bo Lee contributed to this report.",
+        "(Reporting by Ann Smith; editing by Bo Lee)",
+        "If you buy something through this post, Example News may get a share of the sale.",
+        "Tags",
+        "budget, council, trams",
+    ]
+    body = extract_article(_page(_paragraphs(PARAGRAPHS + end)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_a_paragraph_that_is_a_link_to_another_story_goes_but_in_page_links_stay() -> None:
+    teasers = (
+        '<p>Also on example.org: <a href="/2024/03/10/tram-tender">City opens tender for two new tram lines</a></p>'
+        '<p><a href="/2024/03/09/bus-fares">Bus fares to rise again in spring, operator says</a> [VIDEO]</p>'
+    )
+    toc = '<h2><a href="#vote-on-the-tram-contracts">Vote on the tram contracts expected in June</a></h2>'
+    inner = _paragraphs(PARAGRAPHS[:2]) + teasers + toc + _paragraphs(PARAGRAPHS[2:])
+    body = extract_article(_page(inner), URL).body
+    assert "City opens tender" not in body and "Bus fares to rise" not in body
+    assert "Vote on the tram contracts expected in June" in body
+    assert all(text in body for text in PARAGRAPHS)
+
+
+def test_kicker_before_the_headline_is_not_body() -> None:
+    html = f"""<!doctype html><html lang="en"><head><title>Council approves budget - Example News</title>
+<meta property="article:published_time" content="2024-03-12T10:00:00Z"></head><body>
+<div class="story"><div>Analysis</div><h1>Council approves budget</h1>{_paragraphs(PARAGRAPHS)}</div></body></html>"""
+    article = extract_article(html, URL)
+    assert article.body.split("\n\n") == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The vote on 12.03.2024 passed 31 to 12.", "+81 158-23-2012", "In 2023 the council met 14 times.",
+     "Tags are sold at the market for 2 euros each.", "Contact: press@example.org"],
+)
+def test_editorial_lines_with_dates_numbers_or_labels_stay(line: str) -> None:
+    assert drop_end_matter([line, "Body text of the story."]) == [line, "Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["UPDATED: Tue., Nov. 19, 2019", "- Published 18 November 2019", "22.01.2018 às 0:13", "Aktualisiert am 03.02.2021",
+     "* * *", "Fox News’ Jane Roe contributed to this report.", "Anzeige, enthält Affiliate Links"],
+)
+def test_end_matter_lines_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line, "More body text."]) == [
+        "Body text of the story.", "More body text."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Estimated reading time: 6 minutes", "Tempo de leitura: 1 minuto", "SOURCE: Al Jazeera News", "Quelle: Landesregierung",
+     "Additional reporting by Joseph Hudak", "Follow AP's full coverage of Brexit at https://apnews.example/Brexit",
+     "Reach the reporters on Twitter at https://twitter.example/ann",
+     "Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99. Click here for more.",
+     "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+     "Copyright: Gisele Wender", "Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022, Berlin",
+     "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.example zu laden.",
+     "This post contains references to products from our advertisers. We may receive compensation when you click on links."],
+)
+def test_notes_about_the_page_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["If you just want the streaming service, you can sign up for a free trial; afterwards it costs $6.99 a month.",
+     "Buyers who paid $129 get three months of the $10-a-month subscription. This is the only way to get access to it.",
+     "[CNET]", "Source: the ministry, which declined to give numbers, said the talks would resume."],
+)
+def test_prices_attributions_and_sourced_sentences_stay(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story.", line]
+
+
+def test_press_release_company_boilerplate_goes_but_a_story_about_a_company_stays() -> None:
+    about = [
+        "About Acme",
+        "Acme is a global provider of hospital software and mobile workflow solutions for clinics.",
+        "Acme is headquartered in Basel, has operating businesses in 18 countries and employs around 1,300 people.",
+    ]
+    body = extract_article(_page(_paragraphs(PARAGRAPHS + about)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+    story = PARAGRAPHS + ["Acme, which employs 1,300 people, said the tram contract would create forty jobs in the city."]
+    assert extract_article(_page(_paragraphs(story)), URL).body.split("\n\n") == story
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Beitragsbild: Stefan Mang", "Titelbild: Flickr, CC BY 2.0", "Crédits photos : Bestimage", "Photo credit: Jane Roe/AFP",
+     "Bild anzeigen", "Inhaltsverzeichnis", "Table of contents", "Kategorie: News", "Keine Kommentare",
+     "Du musst eingeloggt sein, um Kommentare zu schreiben!", "Zum Newsletter anmelden",
+     "Lust auf mehr? Melde dich hier für unseren Newsletter an!", "Pour lire la suite, abonnez-vous",
+     "Schon gelesen?", "Weitere Themen", "Mehr zum Thema auf Example.de",
+     "If you enjoyed reading this post – would you consider supporting our work? Just click here."],
+)
+def test_more_languages_of_known_boilerplate_kinds(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["News date : 04/21/2022 Category : Press Releases", "January 13, 2020 at 08:45 AM | categories: Python | View Comments",
+     "Veröffentlichung: 04.02.2022"],
+)
+def test_post_meta_lines_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The newsletter's editor said readers would not be asked to subscribe again.", "Der Inhalt des Berichts blieb geheim.",
+     "Weitere Themen der Sitzung waren der Haushalt und die Schulen.", "Author: the council's own report, page 4, says so."],
+)
+def test_sentences_that_mention_those_words_stay(line: str) -> None:
+    assert drop_end_matter(clean_lines([line, "Body."])) == [line, "Body."]
+
+
+def test_a_body_far_shorter_than_the_page_text_is_checked_by_a_recall_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura sometimes settles on a tagline; a recall pass that finds much more text wins."""
+    import archive.extract.extractor as extractor
+
+    real = extractor.extract_lines
+
+    def settles_on_tagline(tree: HtmlElement, url: str, settings: EngineSettings) -> list[str]:
+        return real(tree, url, settings) if settings.recall else ["Your touchpoint to the news."]
+
+    monkeypatch.setattr(extractor, "extract_lines", settles_on_tagline)
+    body = extract_article(_page(_paragraphs(PARAGRAPHS)), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_a_short_body_on_a_short_page_is_not_second_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import archive.extract.extractor as extractor
+
+    seen = []
+    real = extractor.extract_lines
+
+    def record(tree: HtmlElement, url: str, settings: EngineSettings) -> list[str]:
+        seen.append(settings.recall)
+        return real(tree, url, settings)
+
+    monkeypatch.setattr(extractor, "extract_lines", record)
+    assert extract_article(_page(_paragraphs(PARAGRAPHS)), URL).body.split("\n\n") == PARAGRAPHS
+    assert seen == [False]
