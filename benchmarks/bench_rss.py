@@ -1,8 +1,8 @@
 """RSS of the crawl process over one long crawl (issue 10, target 6: flat).
 
-Crawls a generated site served by nginx once and prints, at each tenth of the pages
-served (counted in nginx's access log), the RSS of the crawl process and the PSS of its
-whole process tree (the crawl plus the extraction workers and their fork server; PSS so
+Crawls a generated site served by nginx once, samples every ``--every`` seconds, and
+prints for each tenth of the pages served (counted in nginx's access log) the median RSS of
+the crawl process and the median PSS of its whole process tree (the crawl plus the extraction workers and their fork server; PSS so
 that pages the forked workers share with their parent are counted once).
 ``--mode``: ``default`` (``newsarchive crawl``: WARC + extraction + SQLite, what users run),
 ``capture`` (``ARCHIVE_DB_ENABLED=False``) or ``bare`` (a bare Scrapy CrawlSpider, whose
@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,10 +139,15 @@ def _crawl(command: list[str], log: _AccessLog, keep: int, every: float) -> tupl
     return json.loads(out.strip().splitlines()[-1]), samples
 
 
-def _tenths(samples: list[tuple[float, ...]]) -> list[tuple[float, ...]]:
-    """The first sample at or past each tenth of the pages served."""
+def _tenths(samples: list[tuple[float, ...]]) -> list[list[tuple[float, ...]]]:
+    """The samples taken in each tenth of the pages served (RSS swings while the search
+    index catches up every 10 s, so one sample per tenth would be noise; medians are not)."""
     total = samples[-1][1]
-    return [next(s for s in samples if s[1] >= total * k / 10) for k in range(1, 11)]
+    bands: list[list[tuple[float, ...]]] = [[] for _ in range(10)]
+    for sample in samples:
+        if sample[1] > 0:
+            bands[min(9, int(sample[1] * 10 // total) if sample[1] < total else 9)].append(sample)
+    return bands
 
 
 def main() -> None:
@@ -184,9 +190,13 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at end")
     print(f"{mode}: {result['responses']:.0f} responses in {result['seconds']:.1f} s "
           f"({result['responses'] / result['seconds']:.1f}/s)")
-    print("pages served -> crawl process RSS MB / process tree PSS MB (processes):")
-    for s in _tenths(samples):
-        print(f"  {s[1]:>8.0f} -> {s[2]:6.0f} / {s[3]:6.0f} ({s[4]:.0f})")
+    print("each tenth of the pages served, up to N pages -> crawl process RSS MB, median (min-max) of its samples "
+          "/ process tree PSS MB, median (max):")
+    for band in _tenths(samples):
+        if band:
+            rss, pss = [s[2] for s in band], [s[3] for s in band]
+            print(f"  {band[-1][1]:>8.0f} -> {statistics.median(rss):4.0f} ({min(rss):.0f}-{max(rss):.0f}) "
+                  f"/ {statistics.median(pss):4.0f} ({max(pss):.0f}), {len(band)} samples")
     print(f"peak: crawl RSS {max(s[2] for s in samples):.0f} MB, tree PSS {max(s[3] for s in samples):.0f} MB")
 
 
