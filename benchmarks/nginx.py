@@ -16,7 +16,7 @@ pid {work}/nginx.pid;
 error_log {work}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-    access_log off;
+    access_log {access_log};
     client_body_temp_path {work}/body;
     proxy_temp_path {work}/proxy;
     fastcgi_temp_path {work}/fastcgi;
@@ -44,14 +44,15 @@ def _free_port() -> int:
 
 
 class Nginx:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, access_log: Path | None = None) -> None:
+        """``access_log``: a file that gets one line per request served (to count pages served)."""
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(binary).exists():
             raise SystemExit("nginx not found: apt-get install nginx-light")
         self.work = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
         self.port = _free_port()
         conf = self.work / "nginx.conf"
-        conf.write_text(_CONF.format(work=self.work, port=self.port, root=root))
+        conf.write_text(_CONF.format(work=self.work, port=self.port, root=root, access_log=access_log or "off"))
         self.process = subprocess.Popen([binary, "-c", str(conf), "-p", str(self.work)])
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

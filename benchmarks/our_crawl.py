@@ -5,19 +5,41 @@ stats. Without ``--db`` it is ``newsarchive crawl -s ARCHIVE_DB_ENABLED=False`` 
 and discovery only); with ``--db`` it is the default crawl: WARC + extraction in worker
 processes + SQLite rows (and the frontier), exiting once every row is stored.
 ``NAME=VALUE`` arguments are Scrapy settings, as ``crawl -s NAME=VALUE`` (for A/B runs).
+With ``BENCH_TRACEMALLOC=DIR`` in the environment the crawl process traces its allocations
+and writes a snapshot to DIR every ``BENCH_TRACEMALLOC_EVERY`` seconds (default 60), to diff
+what grew between two points of a long crawl (slow: for finding a leak, not for figures).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
+import threading
+import time
+import tracemalloc
 from pathlib import Path
 
 from scraper.run import CrawlOptions, run_crawl
 
 
+def _trace_allocations(directory: Path, every: float) -> None:
+    """Snapshots of the traced allocations, numbered, from a daemon thread."""
+    tracemalloc.start(1)
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def dump() -> None:
+        for n in range(1_000_000):
+            time.sleep(every)
+            tracemalloc.take_snapshot().dump(str(directory / f"{n:04d}.snapshot"))
+
+    threading.Thread(target=dump, name="bench-tracemalloc", daemon=True).start()
+
+
 def main() -> None:
+    if os.environ.get("BENCH_TRACEMALLOC"):
+        _trace_allocations(Path(os.environ["BENCH_TRACEMALLOC"]), float(os.environ.get("BENCH_TRACEMALLOC_EVERY", 60)))
     url, concurrency, data_dir = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     database = "--db" in sys.argv[4:]
     overrides = {

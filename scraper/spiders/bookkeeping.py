@@ -63,10 +63,19 @@ class FrontierBookkeeping:
 
     def _archived(self, request: Request, response: Response) -> None:
         """Every archived response. Those that reach a callback are recorded there, with the
-        links they list, in one flush; the rest (redirect hops, meta-refresh pages, loops the
-        dupefilter ends) are recorded when the crawl closes. Until then a kill -9 leaves them
-        queued, so they are fetched again: nothing is marked done before its page is used."""
+        links they list, in one flush; a redirect hop with the page it led to or when its
+        chain ends (``_chain_ended``); the rest (meta-refresh pages) when the crawl closes.
+        Until then a kill -9 leaves them queued, so they are fetched again: nothing is
+        marked done before its page is used."""
         self._pending_records[response.url] = (request, response)
+
+    def _chain_ended(self, request: Request, spider: Spider | None = None) -> None:
+        """``request`` will not be fetched (``request_dropped``: a duplicate; or ignored): the
+        redirect hops that led to it are used up, so they are recorded and let go now."""
+        for hop in request.meta.get("redirect_urls", ()):
+            pending = self._pending_records.pop(hop, None)
+            if pending is not None:
+                self._record(pending[1], pending[0].meta)
 
     def _closed(self, spider: Spider, reason: str) -> None:
         if self._flusher is not None and self._flusher.running:

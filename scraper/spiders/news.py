@@ -135,6 +135,7 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider._archived, signal=response_archived)
+        crawler.signals.connect(spider._chain_ended, signal=signals.request_dropped)
         return spider
 
     # -- start -------------------------------------------------------------------------
@@ -393,6 +394,8 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
         message = failure.getErrorMessage() or failure.type.__name__
         if failure.check(IgnoreRequest):
             logger.info("Ignored %s: %s", url, message)
+            if request is not None:
+                self._chain_ended(request)
             return
         self.failures.append(f"{url}: {message}")
         self._seed_failed(request, message)
