@@ -37,6 +37,9 @@ class _Frontier:
     def record(self, url: str, result: FetchResult) -> None:
         self.recorded.append((url, result.status))
 
+    def record_failure(self, url: str) -> None:
+        self.recorded.append((url, 0))
+
 
 def _spider() -> tuple[NewsSpider, Any, _Frontier]:
     crawler = get_crawler(NewsSpider, {"ARCHIVE_DB_ENABLED": False})
@@ -79,3 +82,19 @@ def test_a_hop_is_still_recorded_with_the_page_it_led_to() -> None:
     spider._record(page)
     assert spider._pending_records == {}
     assert sorted(state.recorded) == [(f"{SITE}/a/3", 200), (f"{SITE}/s/3", 200)]
+
+
+def test_failed_requests_are_counted_but_only_the_first_are_kept_by_name() -> None:
+    """A crawl of a site that times out everywhere must not grow by a string per failure."""
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+
+    from scraper.spiders.news import FAILURES_KEPT
+
+    spider, crawler, _ = _spider()
+    for n in range(FAILURES_KEPT * 3):
+        failure = Failure(TwistedTimeout("took too long"))
+        failure.request = Request(f"{SITE}/a/{n}")  # type: ignore[attr-defined]
+        spider.on_error(failure)
+    assert len(spider.failures) == FAILURES_KEPT
+    assert spider.failures[0].startswith(f"{SITE}/a/0: ")
+    assert crawler.stats.get_value("archive/failed_requests") == FAILURES_KEPT * 3

@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 # Page requisites: images, scripts, video posters, stylesheets and icons.
 _REQUISITE_TAGS = ("img", "script", "video", "link")
 SEEN_LINKS_MAX = 200_000  # links remembered as decided on (~250 bytes each: ~50 MB at most)
+FAILURES_KEPT = 100  # failed requests named in the summary; the stats count every one
 _REQUISITE_RELS = frozenset({"stylesheet", "icon"})
 
 
@@ -397,7 +398,8 @@ class NewsSpider(RobotsSitemaps, FrontierBookkeeping, Spider):
             if request is not None:
                 self._chain_ended(request)
             return
-        self.failures.append(f"{url}: {message}")
+        if len(self.failures) < FAILURES_KEPT:  # the summary names the first; the stats count them all
+            self.failures.append(f"{url}: {message}")
         self._seed_failed(request, message)
         self.crawler.stats.inc_value("archive/failed_requests")
         logger.warning("Failed %s: %s", url, message)
