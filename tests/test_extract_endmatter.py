@@ -8,6 +8,7 @@ from lxml.html import HtmlElement
 from archive.extract import extract_article
 from archive.extract.cleanup import clean_lines
 from archive.extract.endmatter import drop_end_matter
+from archive.extract.tail import drop_closing_sections
 from archive.extract.trafilatura import EngineSettings
 
 URL = "https://news.example.org/2024/03/12/council-budget"
@@ -193,3 +194,103 @@ def test_a_short_body_on_a_short_page_is_not_second_guessed(monkeypatch: pytest.
     monkeypatch.setattr(extractor, "extract_lines", record)
     assert extract_article(_page(_paragraphs(PARAGRAPHS)), URL).body.split("\n\n") == PARAGRAPHS
     assert seen == [False]
+
+
+# Closing sections (``tail``): a heading that closes the body, with what its shape allows after it.
+STORY = [
+    "The city council approved the budget for next year on Tuesday evening after a long debate about transport.",
+    "Council members voted 31 to 12 in favour, with the opposition arguing that bus fares would rise again in spring.",
+    "The mayor said the new plan would fund two tram lines and repair more than forty kilometres of roads this year.",
+]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        ["Weitere Beiträge aus der Kolumne:"],
+        ["Das Thema könnte dich auch interessieren:"],
+        ["Lesen Sie auch die folgenden Beiträge:", "Warum Teams scheitern", "Fünf Trends für 2024"],
+        ["You may also like", "Council opens tender for trams", "Bus fares to rise again"],
+        ["Plus d'articles", "Le conseil vote le budget"],
+        ["مطالب مرتبط", "شورای شهر بودجه را تصویب کرد"],
+        ["اقرأ أيضاً:", "المجلس يقر الميزانية"],
+        ["Kontakt:", "Dr. Jane Roe", "Example Institute", "E-Mail: roe@example.org"],
+        ["Pressekontakt", "Stadt Example, Pressestelle", "Tel.: 0228 999 58 57", "presse@example.de"],
+        ["Media contact", "Ann Smith", "+1 555 010 2030"],
+        ["Über die Autorin:", "Jane Roe ist Redakteurin für Verkehr und schreibt seit 2010 über die Stadt."],
+        ["AUTOR", "ist Gründungspartner der Kanzlei Roe und Partner. Zu seinen Tätigkeitsfeldern zählen Bank- und Kapitalmarktrecht."],
+        ["About the author", "Jane Roe is professor emeritus of urban planning at Example University."],
+        ["Über diese Reihe", "Die Stiftung ist in 110 Ländern vertreten und berichtet aus erster Hand."],
+    ],
+)
+def test_closing_sections_go(section: list[str]) -> None:
+    assert drop_closing_sections(STORY + section) == STORY
+
+
+def test_an_authors_bio_as_the_last_paragraph_goes_only_for_a_page_author() -> None:
+    bio = "Inga Roe ist Head of Social & Community bei Example. Wenn sie nicht testet, verkauft sie Möbel."
+    assert drop_closing_sections(STORY + [bio], ["Inga Roe"]) == STORY
+    assert drop_closing_sections(STORY + [bio], ["Jan Koch"]) == STORY + [bio]
+    quoted = "Inga Roe said the vote was a relief for the district."
+    assert drop_closing_sections(STORY + [quoted], ["Inga Roe"]) == STORY + [quoted]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        # a heading followed by the story's own long paragraphs is a subheading
+        ["Weitere Themen der Sitzung", "The council also discussed the schools budget, which grows by four percent next year, "
+         "and a plan to plant two thousand trees along the ring road; both passed without debate after the mayor said the money "
+         "was already set aside in last year's reserve and the district would not need to borrow for either of the two projects."],
+        # contact label without any contact datum after it
+        ["Kontakt", "The council wants more contact between districts and the city."],
+        # plain colon labels stay: they are as often part of the story
+        ["The paper is available here:", "https://doi.example/10.1000/xyz"],
+        ["Weitere Informationen:", "Wikipedia article on the tram network"],
+        # an "about" heading followed by too much text is not a box
+        ["Author", "One.", "Two.", "Three.", "Four."],
+    ],
+)
+def test_headings_followed_by_the_story_stay(section: list[str]) -> None:
+    assert drop_closing_sections(STORY + section) == STORY + section
+
+
+def test_closing_sections_leave_the_page_through_extract_article() -> None:
+    tail_html = (
+        "<h3>Das könnte Sie auch interessieren:</h3>"
+        '<ul><li><a href="/2024/03/10/tram">Tram tender opens</a></li><li><a href="/2024/03/09/bus">Bus fares rise</a></li></ul>'
+        "<h3>Pressekontakt</h3><p>Stadt Example<br>Tel.: 0228 999 58 57<br>presse@example.de</p>"
+    )
+    body = extract_article(_page(_paragraphs(PARAGRAPHS) + tail_html), URL).body
+    assert body.split("\n\n") == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["¿Ya sabías que en Example.com tenemos canal de Telegram? Únete desde tu celular en este enlace.",
+     "Join our WhatsApp channel for the latest news", "برای دریافت اخبار به کانال تلگرام ما بپیوندید",
+     "Do you want to be informed of our actions? Sign up here", "Unterstütze ExampleMag bereits mit 2,50!",
+     "EXZ jetzt auch digital! Einfach hier klicken und für das digitale Heft registrieren!",
+     "Die aktuelle Ausgabe der Example-Zeitung jetzt an jedem Kiosk, im Abo und als e-Paper erhältlich.",
+     "Gefällt dir unser Klettermagazin? Wir haben uns gegen eine Bezahlschranke entschieden.",
+     "Sie möchten wöchentliche Tipps? Schauen Sie mal in unseren Musiknewsletter!",
+     "Verraten Sie gerne in den Kommentaren: Was bedeutet der Preis für Sie?",
+     "Let us know down below in the comments what you think."],
+)
+def test_promos_and_prompts_go(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The group claimed the attack on its Telegram channel on Sunday.", "Ein Nutzer schrieb in den Kommentaren, die Stadt habe versagt.",
+     "The new issue of the report is available now to members of the board, he said.",
+     "Die neue Ausgabe des Berichts nennt 14 Schulen, die saniert werden müssen.",
+     "Die Werbung der Partei enthält falsche Zahlen, sagte er.", "Der Beitrag enthält Werbung für Zigaretten, rügte der Presserat."],
+)
+def test_sentences_about_channels_issues_comments_and_ads_stay(line: str) -> None:
+    assert drop_end_matter(clean_lines([line, "Body."])) == [line, "Body."]
+
+
+def test_advertising_disclosure_goes() -> None:
+    assert drop_end_matter(["*Werbung. Dieser Beitrag enthält Werbung für Example.", "Body."]) == ["Body."]

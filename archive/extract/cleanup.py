@@ -255,11 +255,42 @@ def _strip_shortcodes(line: str) -> str:
     return "" if len(rest) < _SHORTCODE_TEXT else rest
 
 
+# The site's own channel ("tenemos canal de Telegram", "our WhatsApp channel"); "its Telegram channel" is news.
+_OWN_CHANNEL = (
+    r"\b(?:our|unsere[mnr]?|notre|nuestro|tenemos|we have|wir haben)\b.{{0,20}}\b(?:canal|channel|kanal|chaîne|gruppe|group|grupo)\b"
+    r".{{0,20}}\b{app}\b|\b(?:our|unsere[mnr]?|notre|nuestro)\s+{app}[- ](?:channel|kanal|canal|chaîne)"
+)
 # Calls to action found anywhere in a short paragraph, each behind a cheap substring test.
 _ANYWHERE = (
     ("newsletter", re.compile(
         r"\b(?:sign up|subscribe|melde dich|anmelden|abonnieren|inscrivez[- ]vous|abonnez[- ]vous|suscr[ií]bete|reg[ií]strate)"
-        r"\b.{0,40}\bnewsletter\b|\bnewsletter\b.{0,20}\b(?:anmelden|abonnieren|bestellen)\b", re.I)),
+        r"\b.{0,40}\bnewsletter\b|\bnewsletter\b.{0,20}\b(?:anmelden|abonnieren|bestellen)\b"
+        r"|\b(?:our|unsere[mnr]?|notre|nos|nuestro)\s+(?:\w+\s)?\w*newsletter", re.I)),
+    # Magazine, app and channel promos: "Die aktuelle Ausgabe der X jetzt am Kiosk", "X jetzt auch digital!",
+    # "Únete a nuestro canal de Telegram", "Do you want to be informed of X's actions? Sign up here".
+    ("ausgabe", re.compile(r"\b(?:aktuelle|neue|neueste) ausgabe\b.{0,120}\b(?:kiosk|im abo|e-?paper|erhältlich|bestellen)\b", re.I)),
+    ("issue", re.compile(r"\b(?:latest|current|new) issue\b.{0,80}\b(?:on (?:sale|newsstands)|at newsstands|subscribe (?:now|today|here))\b", re.I)),
+    ("numéro", re.compile(r"\b(?:nouveau|dernier) numéro\b.{0,80}\b(?:en kiosque|disponible)\b", re.I)),
+    ("digital", re.compile(r"\bjetzt (?:auch )?digital\s*!", re.I)),
+    ("klicken", re.compile(r"\bhier klicken und\b.{0,60}\b(?:registrieren|anmelden|abonnieren|bestellen|sichern)\b", re.I)),
+    (" here", re.compile(r"\b(?:sign up|register|subscribe|join us|donate) here\b", re.I)),
+    ("inform", re.compile(
+        r"\b(?:want to (?:be|stay) (?:informed|up to date)|möchtest du (?:informiert|auf dem laufenden) bleiben"
+        r"|möchten sie (?:informiert|auf dem laufenden) bleiben)\b", re.I)),
+    ("telegram", re.compile(_OWN_CHANNEL.format(app="telegram"), re.I)),
+    ("whatsapp", re.compile(_OWN_CHANNEL.format(app="whatsapp"), re.I)),
+    ("تلگرام", re.compile(r"کانال\S*\s+تلگرام.{0,60}(?:بپیوندید|عضو شوید|دنبال کنید)")),
+    ("تلغرام", re.compile(r"قناتنا\s+(?:على\s+|في\s+)?تلغرام")),
+    ("تيليجرام", re.compile(r"قناتنا\s+(?:على\s+|في\s+)?تيليجرام")),
+    # Donation asks and "do you like our magazine?".
+    ("unterstütz", re.compile(r"^(?:jetzt )?unterstütze(?:n sie)? (?:uns|unsere arbeit|\S+ (?:bereits |schon )?(?:mit|ab) [\d,.]+)", re.I)),
+    ("gefällt", re.compile(r"^gefällt (?:dir|ihnen|euch) unser\w*\s+[\w-]+\?", re.I)),
+    ("enjoy", re.compile(r"^(?:do you )?enjoy(?:ing)? (?:reading )?(?:our|this) (?:magazine|journalism|work|newsletter|podcast|site|website)\?", re.I)),
+    # "Verraten Sie gerne in den Kommentaren", "Let us know below in the comments": prompts, not the story.
+    ("komment", re.compile(
+        r"\b(?:verraten sie|schreiben sie|erzählen sie|teilen sie|verrate|schreib|erzähl|verratet|schreibt|erzählt|teilt)"
+        r"(?: (?:es|uns|mir))? (?:gerne?|doch|ruhig|uns|mir)\b.{0,40}\bkommentar", re.I)),
+    ("comment", re.compile(r"\b(?:let us know|tell us)\b.{0,40}\bin the comments\b", re.I)),
     ("eingeloggt", re.compile(r"\beingeloggt sein,? um\b", re.I)),
     ("angemeldet", re.compile(r"\bangemeldet sein,? um\b", re.I)),
     ("support", re.compile(r"\bwould you (?:consider|like to) support(?:ing)? (?:our|us|independent)\b", re.I)),

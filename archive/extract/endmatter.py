@@ -63,7 +63,9 @@ _CREDIT = re.compile(
 _DISCLOSURE = re.compile(
     r"^.{0,300}(?:\b(?:may|might|could|will) (?:earn|get|receive) (?:a )?(?:small )?(?:commission|compensation|share of (?:the )?sales?)"
     r"|\baffiliate (?:links?|commission|partners?)\b|\bcontains? (?:affiliate|sponsored) links?"
-    r"|\bprovisions?-?links?\b|\bwerbe-?links?\b|\baffiliate-links?\b).{0,300}$",
+    r"|\bprovisions?-?links?\b|\bwerbe-?links?\b|\baffiliate-links?\b"
+    r"|\bdieser\s+(?:beitrag|artikel|post|text)\s+(?:enthält|beinhaltet)\s+(?:\w+\s+)?werbung\b|^\W{0,3}(?:unbezahlte\s+)?werbung\s*[.:|]"
+    r"|\bthis (?:post|article|video) contains (?:paid |sponsored )?(?:advertising|affiliate|sponsored)).{0,300}$",
     re.I,
 )
 # Notes about the page rather than the story: reading time, the source label under a wire story,
@@ -223,7 +225,7 @@ def _is_noise(line: str) -> bool:
     return "follow" in lower and len(line) < 300 and bool(_FOLLOW_TAIL.search(line))
 
 
-_DISCLOSURE_WORDS = ("commission", "compensation", "share of", "affiliate", "provision", "werbe", "sponsored")
+_DISCLOSURE_WORDS = ("commission", "compensation", "share of", "affiliate", "provision", "werbe", "werbung", "sponsored", "contains")
 _CREDIT_WORDS = ("contribut", "reporting", "editing", "writing by", "compiled", "edited", "reported", "updated", "corrected")
 _PROMO_WORDS = ("click here", "code", "get access", "delivered", "join our")
 

@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep, endmatter
+from archive.extract import cleanup, deep, endmatter, tail
 from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -84,6 +84,7 @@ def extract_article(
             lines, tree, url, signals.own_headlines, headline_key, joiners.restore
         )
     lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
+    lines = tail.drop_closing_sections(lines, [joiners.restore(a) for a in page.authors])
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
     article = _article(page, lines, url, joiners, images)
