@@ -294,3 +294,44 @@ def test_sentences_about_channels_issues_comments_and_ads_stay(line: str) -> Non
 
 def test_advertising_disclosure_goes() -> None:
     assert drop_end_matter(["*Werbung. Dieser Beitrag enthält Werbung für Example.", "Body."]) == ["Body."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["24. März 2004, 19:49 | Genesis", "5:45 AM PST 11/19/2019 by Ann Roe", "2021-10-16 | Botschaft",
+     "More AP NBA: https://apnews.example/NBA and https://twitter.example/AP_Sports"],
+)
+def test_timestamps_beside_a_byline_or_label_and_more_links_go(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["| Endstand intern | 8:4 | 1:21 |", "| Song title | 2017-07-14 |", "Concert 12.03.2024 | Stadthalle Example",
+     "Tickets: 12.03.2024 | 20 Uhr | Stadthalle Example, Eintritt 12 Euro.", "On 12.03.2024 the council met | see below."],
+)
+def test_table_rows_and_listings_with_dates_stay(line: str) -> None:
+    assert drop_end_matter(["Body text of the story.", line]) == ["Body text of the story.", line]
+
+
+def test_click_to_tweet_button_is_cut_from_its_pull_quote() -> None:
+    assert clean_lines(["Every business lives in time.Click To Tweet", "Body."]) == ["Every business lives in time.", "Body."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Subscribe to Example News on YouTube for more Apple news:",
+     "ATENÇÃO: Comentários com textos ininteligíveis não serão aprovados pelo moderador.",
+     "Comments are moderated and will not be published until approved."],
+)
+def test_channel_pitches_and_comment_policies_go(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+def test_comment_moderation_in_the_news_stays() -> None:
+    line = "The company said comments on the forum were moderated by staff in Dublin."
+    assert clean_lines([line, "Body."]) == [line, "Body."]
+
+
+def test_explore_further_closes_the_body() -> None:
+    assert drop_closing_sections(STORY + ["Explore further"]) == STORY

@@ -194,7 +194,7 @@ _ALWAYS = (
     r"|(?:click|tap) here to (?:subscribe|sign up|register|join|follow|get (?:the|our) .{0,40}(?:app|newsletter))\b.{0,200}"
     r"|(?:\d+ )?(?:comments?|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"
     r"|(?:did you )?(?:like|enjoy(?:ed)?) this (?:story|article|post)\?.{0,120}"
-    r"|follow .{1,80} on (?:twitter|facebook|instagram|linkedin|youtube|tiktok)\b.{0,150}"
+    r"|(?:follow|subscribe to) .{1,80} on (?:twitter|facebook|instagram|linkedin|youtube|tiktok)\b.{0,150}"
     r"|subscribe to (?:the|our) .{0,80}(?:channel|newsletter|podcast)\b.{0,120}"
     r"|e-?mail [^.@]{1,60} at \S+@\S+.{0,200}"
     r"|(?:posted|published|filed|written) (?:in|under|by)\b.{0,120}(?:categor(?:y|ies)|tags?|posted in|filed under|comments?)\b.{0,120}"
@@ -224,6 +224,7 @@ _LINK_LENGTH = 300
 # Unrendered WordPress shortcodes: ``[button link="..."]Label[/button]``, ``[/caption]``.
 _SHORTCODE = re.compile(r"\[/?[a-z][a-z0-9_-]*(?:\s+[a-z_-]+=(?:\"[^\"\]]*\"|'[^'\]]*'|[^\s\]]*))*\s*/?\]", re.I)
 _SHORTCODE_TEXT = 120
+_CLICK_TO_TWEET = re.compile(r"\s*click to tweet$", re.I)
 
 
 def clean_lines(lines: list[str], extra: re.Pattern[str] | None = None) -> list[str]:
@@ -232,6 +233,8 @@ def clean_lines(lines: list[str], extra: re.Pattern[str] | None = None) -> list[
     in_related_list = False
     for raw in lines:
         line = _strip_shortcodes(raw.strip())
+        if line.endswith(("Tweet", "tweet", "TWEET")):  # a pull quote's "Click To Tweet" button, glued to the sentence
+            line = _CLICK_TO_TWEET.sub("", line)
         if not line:
             continue
         if in_related_list and _LIST_ITEM.match(line):
@@ -291,6 +294,12 @@ _ANYWHERE = (
         r"\b(?:verraten sie|schreiben sie|erzählen sie|teilen sie|verrate|schreib|erzähl|verratet|schreibt|erzählt|teilt)"
         r"(?: (?:es|uns|mir))? (?:gerne?|doch|ruhig|uns|mir)\b.{0,40}\bkommentar", re.I)),
     ("comment", re.compile(r"\b(?:let us know|tell us)\b.{0,40}\bin the comments\b", re.I)),
+    # The comment policy under the article ("Comentários ... não serão aprovados pelo moderador").
+    ("moder", re.compile(
+        r"^(?:\w+\s*:\s*)?(?:comments?|comentários?|comentarios?|kommentare?|commentaires?)\b.{0,150}"
+        r"\b(?:will not be (?:approved|published)|não serão (?:aprovados|publicados)|no serán (?:aprobados|publicados)"
+        r"|werden nicht (?:freigeschaltet|veröffentlicht)|ne seront pas (?:publiés|validés)|are moderated|werden moderiert"
+        r"|sont modérés|são moderados|son moderados)", re.I)),
     ("eingeloggt", re.compile(r"\beingeloggt sein,? um\b", re.I)),
     ("angemeldet", re.compile(r"\bangemeldet sein,? um\b", re.I)),
     ("support", re.compile(r"\bwould you (?:consider|like to) support(?:ing)? (?:our|us|independent)\b", re.I)),

@@ -42,7 +42,7 @@ _CALENDAR = (
     r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo|(?:segunda|terça|quarta|quinta|sexta)(?:-feira)?"
 )
 _STAMP_WORDS = (
-    r"updated?|published|posted|modified|last|created|date|time|on|at|am|pm|a\.m|p\.m|gmt|utc|est|edt|cet|cest|bst|ist"
+    r"updated?|published|posted|modified|last|created|date|time|on|at|am|pm|a\.m|p\.m|gmt|utc|est|edt|cet|cest|bst|ist|pst|pdt|cst|cdt|mst|mdt"
     r"|et|pt|de|às|le|à|el|del|a|las|um|uhr|den|am|le|il|h|hrs?|aktualisiert|veröffentlicht|erstellt|stand|zuletzt"
     r"|geändert|änderung|letzte|mis|jour|publié|publicado|actualizado|atualizado|pubblicato|aggiornato|기사입력|수정"
     r"|veröffentlichung|datum|publication|publicación|publicação|pubblicazione|news"
@@ -80,6 +80,7 @@ _NOTE = re.compile(
     r"|follow (?:[\w.-]+'s |our |the )?(?:full |complete |latest )?coverage of\b.{0,200}"
     r"|(?:klicken sie|click|tap)(?: on)? (?:auf )?(?:den|the) .{0,30}(?:button|schaltfläche).{0,60}(?:zu laden|to load|anzuzeigen|to show).{0,100}"
     r"|\(?alle angaben ohne gewähr\.?\)?"
+    r"|more [\w .'-]{1,40}:\s*https?://\S+.{0,200}"
     r")$",
     re.I,
 )
@@ -210,7 +211,7 @@ def _is_noise(line: str) -> bool:
         return True
     if len(line) > _LONG:
         return False
-    if _NO_WORD.match(line) or _is_timestamp(line):
+    if _NO_WORD.match(line) or _is_timestamp(line) or _is_stamp_meta(line):
         return True
     if len(line) <= _META_MAX and (":" in line or "comment" in lower) and len(
         {m.lower() for m in _META_FIELD.findall(line)}
@@ -242,6 +243,24 @@ def _is_timestamp(line: str) -> bool:
         return False
     tokens = re.findall(r"[^\W_]+(?:[.-][^\W\d_]+)*", line)
     return all(_STAMP_TOKEN.match(token) for token in tokens)
+
+
+# A timestamp beside a byline or a section label: "24. März 2004, 19:49 | Genesis", "5:45 AM PST 11/19/2019 by Ann Roe".
+_META_SPLIT = re.compile(r"\s*[|·•]\s*|\s+(?:by|von|par|por|di)\s+(?=[A-ZÄÖÜ])")
+_STAMP_META_MAX = 100
+_META_PART_WORDS = 4
+
+
+def _is_stamp_meta(line: str) -> bool:
+    if len(line) > _STAMP_META_MAX or line.startswith("|") or not _DATE_OR_TIME.search(line):  # a table row is data
+        return False
+    parts = [part for part in _META_SPLIT.split(line.strip("|· ")) if part]
+    if len(parts) < 2 or not any(_is_timestamp(part) for part in parts):
+        return False
+    return all(
+        _is_timestamp(part) or (len(part.split()) <= _META_PART_WORDS and not part.endswith((".", "!", "?", ":")))
+        for part in parts
+    )
 
 
 def _is_link_teaser(line: str, headlines: frozenset[str], key: Callable[[str], str]) -> bool:

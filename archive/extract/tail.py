@@ -33,7 +33,7 @@ _MORE_READING = re.compile(
     r"|\b(?:könnten?|dürften?)\b.{0,30}\binteressieren\b|\b(?:lesen sie|lies) (?:auch|mehr|weiter)\b"
     r"|^(?:auch|mehr) (?:auf|bei|von) [\w.-]+$|^mehr (?:zum thema|aus der rubrik|aus dem ressort)\b"
     r"|\byou (?:may|might|could) (?:also )?(?:like|enjoy|be interested)\b|^related\b|\brelated (?:articles?|stories|posts?|reading|coverage|content)\b"
-    r"|^more (?:from|on|stories|articles|news|reading|in)\b|^(?:also )?read (?:also|more|next)\b|^further reading\b"
+    r"|^more (?:from|on|stories|articles|news|reading|in)\b|^(?:also )?read (?:also|more|next)\b|^(?:further reading|explore further)\b"
     r"|^recommended\b|\b(?:other|latest|popular|top) (?:articles|stories|posts)\b|^most (?:read|popular)\b|^editor'?s picks?\b"
     r"|^(?:à )?lire (?:aussi|également|ensuite)\b|^plus d'articles\b|^sur le même (?:sujet|thème)\b|^dans la même rubrique\b"
     r"|\barticles? (?:similaires|liés|connexes)\b|\bvous (?:aimerez|pourriez) (?:aussi |également )?aimer\b|^(?:nos )?autres articles\b"
