@@ -335,3 +335,17 @@ def test_comment_moderation_in_the_news_stays() -> None:
 
 def test_explore_further_closes_the_body() -> None:
     assert drop_closing_sections(STORY + ["Explore further"]) == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["More:", "More: Council delays vote on stadium plan",
+     "The Times is committed to publishing letters to the editor. We’d like to hear what you think about this article."],
+)
+def test_bare_more_labels_and_letters_prompts_go(line: str) -> None:
+    assert clean_lines([line, "Body."]) == ["Body."]
+
+
+def test_sentences_opening_with_more_stay() -> None:
+    line = "More than 40 people attended the meeting."
+    assert clean_lines([line, "Body."]) == [line, "Body."]

@@ -151,7 +151,7 @@ _ZW = "\u200c?"
 # Paragraph starts that introduce a link to another story ("Read also: ...").
 _SEE_ALSO = (
     r"(?:also |must )?read (?:also|more|next|this)|see also|related(?: (?:stories|articles|news|coverage|content|posts?))?"
-    r"|see more|more (?:on this|from|about|stories)|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
+    r"|see more|more (?:on this|from|about|stories)|more|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
     r"|watch(?: also)?|listen|top stories|trending now|most read|latest news"
     r"|(?:à )?lire (?:aussi|également|la suite)|voir aussi|sur le même sujet|à voir aussi|notre dossier"
     r"|le(?:e|a)s? también|te puede interesar|ver también|leer más|más información|noticias relacionadas|relacionad[oa]s?"
@@ -294,6 +294,7 @@ _ANYWHERE = (
         r"\b(?:verraten sie|schreiben sie|erzählen sie|teilen sie|verrate|schreib|erzähl|verratet|schreibt|erzählt|teilt)"
         r"(?: (?:es|uns|mir))? (?:gerne?|doch|ruhig|uns|mir)\b.{0,40}\bkommentar", re.I)),
     ("comment", re.compile(r"\b(?:let us know|tell us)\b.{0,40}\bin the comments\b", re.I)),
+    ("hear what", re.compile(r"\bwe(?:['’]d| would) (?:like|love) to hear what you think\b", re.I)),
     # The comment policy under the article ("Comentários ... não serão aprovados pelo moderador").
     ("moder", re.compile(
         r"^(?:\w+\s*:\s*)?(?:comments?|comentários?|comentarios?|kommentare?|commentaires?)\b.{0,150}"

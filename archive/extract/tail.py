@@ -34,8 +34,8 @@ _MORE_READING = re.compile(
     r"|^(?:auch|mehr) (?:auf|bei|von) [\w.-]+$|^mehr (?:zum thema|aus der rubrik|aus dem ressort)\b"
     r"|\byou (?:may|might|could) (?:also )?(?:like|enjoy|be interested)\b|^related\b|\brelated (?:articles?|stories|posts?|reading|coverage|content)\b"
     r"|^more (?:from|on|stories|articles|news|reading|in)\b|^(?:also )?read (?:also|more|next)\b|^(?:further reading|explore further)\b"
-    r"|^recommended\b|\b(?:other|latest|popular|top) (?:articles|stories|posts)\b|^most (?:read|popular)\b|^editor'?s picks?\b"
-    r"|^(?:à )?lire (?:aussi|également|ensuite)\b|^plus d'articles\b|^sur le même (?:sujet|thème)\b|^dans la même rubrique\b"
+    r"|^recommended\b|\b(?:other|latest|popular|top) (?:articles|stories|posts)\b|^most (?:read|popular)\b|^editor['’]?s picks?\b"
+    r"|^(?:à )?lire (?:aussi|également|ensuite)\b|^plus d['’]articles\b|^sur le même (?:sujet|thème)\b|^dans la même rubrique\b"
     r"|\barticles? (?:similaires|liés|connexes)\b|\bvous (?:aimerez|pourriez) (?:aussi |également )?aimer\b|^(?:nos )?autres articles\b"
     r"|\bart[ií]culos relacionados\b|\bnoticias relacionadas\b|\bte puede interesar\b|^lee (?:también|más)\b"
     r"|مطالب مرتبط|مطالب بیشتر|مطالب پیشنهادی|بیشتر بخوانید|همچنین بخوانید|خبرهای مرتبط|اخبار مرتبط"
@@ -60,7 +60,7 @@ _CONTACT_LINE_MAX = 200
 _ABOUT = re.compile(
     r"^(?:autor(?:in|en)?|(?:über|zu) (?:den autor|die autorin|die autoren|den verfasser|die verfasserin)|zur person|der autor|die autorin"
     r"|about the (?:authors?|writer|contributor)|the authors?|authors?|about this (?:series|column|newsletter|podcast)"
-    r"|über diese (?:reihe|serie|kolumne|rubrik)|(?:à )?propos de l'auteur|l'auteur|sobre (?:el|la) autor(?:a)?|el autor|la autora"
+    r"|über diese (?:reihe|serie|kolumne|rubrik)|(?:à )?propos de l['’]auteur|l['’]auteur|sobre (?:el|la) autor(?:a)?|el autor|la autora"
     r"|درباره نویسنده|درباره ی نویسنده|د لیکوال په اړه|عن الكاتب|نبذة عن الكاتب|عن المؤلف)$",
     re.I,
 )
