@@ -229,6 +229,7 @@ def test_closing_sections_go(section: list[str]) -> None:
 
 def test_an_authors_bio_as_the_last_paragraph_goes_only_for_a_page_author() -> None:
     bio = "Inga Roe ist Head of Social & Community bei Example. Wenn sie nicht testet, verkauft sie Möbel."
+    assert drop_closing_sections(STORY + ["Dr. " + bio], ["Inga Roe"]) == STORY
     assert drop_closing_sections(STORY + [bio], ["Inga Roe"]) == STORY
     assert drop_closing_sections(STORY + [bio], ["Jan Koch"]) == STORY + [bio]
     quoted = "Inga Roe said the vote was a relief for the district."

@@ -109,6 +109,7 @@ def _closes(heading: str, rest: list[str]) -> bool:
     return False
 
 
+_HONORIFIC = re.compile(r"^(?:(?:dr|prof|mag|ing|dipl\.-[\w]+|mr|mrs|ms)\.?\s+)+", re.I)
 _BIO_VERB = re.compile(r"^,?\s+(?:is|ist|was|war|est|es)\s+\S", re.I)
 
 
@@ -116,7 +117,7 @@ def _drop_author_bio(lines: list[str], authors: list[str] | tuple[str, ...]) -> 
     """The last paragraph when it opens with an author's name and "is"/"ist": the author box, not the story."""
     if len(lines) < 2 or not authors or len(lines[-1]) > _ABOUT_LINE_MAX:
         return lines
-    last = lines[-1].lstrip("*_ ")
+    last = _HONORIFIC.sub("", lines[-1].lstrip("*_ "))
     for name in authors:
         name = name.strip()
         if len(name.split()) >= 2 and last.startswith(name) and _BIO_VERB.match(last[len(name) :]):
