@@ -350,3 +350,16 @@ def test_bare_more_labels_and_letters_prompts_go(line: str) -> None:
 def test_sentences_opening_with_more_stay() -> None:
     line = "More than 40 people attended the meeting."
     assert clean_lines([line, "Body."]) == [line, "Body."]
+
+
+@pytest.mark.parametrize(
+    "box",
+    ['<div class="article-promo"><p>Wir bieten profunden Theaterjournalismus. Unterstützen Sie uns mit einem Beitrag.</p></div>',
+     '<div class="donation-box"><p>Independent journalism costs money. Please consider a monthly gift today.</p></div>',
+     '<div class="post-author-description"><p>Jane Roe writes about cities, transport and the people who plan them.</p></div>',
+     '<div class="press-contact"><p>City press office, Main Street 1, phone 555 010 2030.</p></div>',
+     '<section class="read-next"><p>Tomorrow: how the tram tender will work, and who is expected to bid for it.</p></section>'],
+)
+def test_boxes_named_promo_bio_contact_or_read_next_leave_the_tree(box: str) -> None:
+    body = extract_article(_page(_paragraphs(PARAGRAPHS[:2]) + box + _paragraphs(PARAGRAPHS[2:])), URL).body
+    assert body.split("\n\n") == PARAGRAPHS

@@ -36,6 +36,11 @@ _BOILERPLATE_TOKEN = re.compile(
     | cookie.*|gdpr.*|cmplz.*|onetrust.*|qc-cmp.*|cc-window|cc-banner|CybotCookiebot.*|consent.*|didomi.*
     | adsbygoogle|advert.*|ad[-_]?(?:container|slot|unit|wrapper|box|block)|ads|dfp.*|sponsored.*|outbrain.*|taboola.*|OUTBRAIN
     | print[-_]?(?:button|link)|screen-reader-text|skip-link|sr-only|visually-hidden
+    | (?:.*[-_])?(?:promo|donations?|donate|spenden|support[-_]?us|membership[-_]?(?:cta|box|banner)|paywall[-_]?(?:cta|promo))(?:[-_].*)?
+    | (?:.*[-_])?(?:author|autor)[-_]?(?:bio|about|description|profile)(?:[-_].*)?|bio[-_]?box
+    | (?:press|presse|media)[-_]?(?:contacts?|kontakte?)(?:[-_].*)?
+    | (?:.*[-_])?(?:recommendations?|more[-_]?(?:from|articles|stories|news)|also[-_]?read|read[-_]?next|next[-_]?(?:article|post|story)
+       |weitere[-_]?(?:artikel|beitraege)|mehr[-_]?zum[-_]?thema)(?:[-_].*)?
     )$""",
     re.X | re.I,
 )
