@@ -363,3 +363,16 @@ def test_sentences_opening_with_more_stay() -> None:
 def test_boxes_named_promo_bio_contact_or_read_next_leave_the_tree(box: str) -> None:
     body = extract_article(_page(_paragraphs(PARAGRAPHS[:2]) + box + _paragraphs(PARAGRAPHS[2:])), URL).body
     assert body.split("\n\n") == PARAGRAPHS
+
+
+def test_a_closing_run_of_video_headlines_goes_but_one_tagged_line_stays() -> None:
+    videos = ["Headset review: my new go-to wireless gaming headset [Video]", "Espresso machine review – tiny and strong (Video)"]
+    assert drop_closing_sections(STORY + videos) == STORY
+    single = ["Watch the council debate here [Video]"]
+    assert drop_closing_sections(STORY + single) == STORY + single
+
+
+def test_most_read_heading_goes() -> None:
+    assert clean_lines(["Most read in world news", "Body."]) == ["Body."]
+    line = "Most read the report before the vote, the clerk said."
+    assert clean_lines([line, "Body."]) == [line, "Body."]

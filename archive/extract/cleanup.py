@@ -170,7 +170,7 @@ _ZW = "\u200c?"
 _SEE_ALSO = (
     r"(?:also |must )?read (?:also|more|next|this)|see also|related(?: (?:stories|articles|news|coverage|content|posts?))?"
     r"|see more|more (?:on this|from|about|stories)|more|recommended(?: for you)?|don'?t miss|you (?:may|might) (?:also )?like"
-    r"|watch(?: also)?|listen|top stories|trending now|most read|latest news"
+    r"|watch(?: also)?|listen|top stories|trending now|most (?:read|popular)(?: (?:in|on) [\w ]{1,30})?|latest news"
     r"|(?:à )?lire (?:aussi|également|la suite)|voir aussi|sur le même sujet|à voir aussi|notre dossier"
     r"|le(?:e|a)s? también|te puede interesar|ver también|leer más|más información|noticias relacionadas|relacionad[oa]s?"
     r"|también te puede interesar|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema(?: (?:auf|bei) \S{1,40})?|siehe auch|weiterlesen"

@@ -71,9 +71,14 @@ _TERMINAL = (".", "!", ";")
 _TRIM = " :：-–—|»>?"
 
 
+# A headline tagged as a video or gallery ("Espresso machine review: ... [Video]"); a run of them closes the body.
+_MEDIA_TEASER = re.compile(r"^[^.!?]{10,150}[\s:–—-][\[(](?:video|videos|gallery|photos|podcast)[\])]$", re.I)
+_MIN_TEASERS = 2
+
+
 def drop_closing_sections(lines: list[str], authors: list[str] | tuple[str, ...] = ()) -> list[str]:
     """Cut "more reading", contact and author/series sections (and an author's bio) that close the body."""
-    lines = _drop_author_bio(lines, authors)
+    lines = _drop_author_bio(_drop_media_teasers(lines), authors)
     while True:
         cut = _closing_section(lines)
         if cut is None:
@@ -110,6 +115,14 @@ def _closes(heading: str, rest: list[str]) -> bool:
 
 
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|mag|ing|dipl\.-[\w]+|mr|mrs|ms)\.?\s+)+", re.I)
+def _drop_media_teasers(lines: list[str]) -> list[str]:
+    """A closing run of headlines tagged "[Video]": the site's video list, not the story."""
+    end = len(lines)
+    while end > 1 and lines[end - 1].endswith((")", "]")) and _MEDIA_TEASER.match(lines[end - 1]):
+        end -= 1
+    return lines[:end] if len(lines) - end >= _MIN_TEASERS else lines
+
+
 _BIO_VERB = re.compile(r"^,?\s+(?:is|ist|was|war|est|es)\s+\S", re.I)
 
 
