@@ -221,6 +221,7 @@ STORY = [
         ["AUTOR", "ist Gründungspartner der Kanzlei Roe und Partner. Zu seinen Tätigkeitsfeldern zählen Bank- und Kapitalmarktrecht."],
         ["About the author", "Jane Roe is professor emeritus of urban planning at Example University."],
         ["Über diese Reihe", "Die Stiftung ist in 110 Ländern vertreten und berichtet aus erster Hand."],
+        ["How to listen to The Example Podcast", "Download: https://po.example/ep1", "iTunes: https://po.example/ep1-apple"],
     ],
 )
 def test_closing_sections_go(section: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 trafilatura keeps them because they sit in the article container, after the last paragraph:
 
-- "more reading": a heading such as "Weitere Beiträge aus der Kolumne:", "Das Thema könnte
+- "more reading" (and "how to listen"): a heading such as "Weitere Beiträge aus der Kolumne:", "Das Thema könnte
   dich auch interessieren:", "You may also like", "Plus d'articles", «مطالب مرتبط» followed by
   nothing or by short lines (the headlines, whose links trafilatura drops or keeps as text);
 - contact blocks: "Kontakt:", "Pressekontakt", "Ansprechpartnerin zum Thema:", "Media contact"
@@ -33,7 +33,7 @@ _MORE_READING = re.compile(
     r"|\b(?:könnten?|dürften?)\b.{0,30}\binteressieren\b|\b(?:lesen sie|lies) (?:auch|mehr|weiter)\b"
     r"|^(?:auch|mehr) (?:auf|bei|von) [\w.-]+$|^mehr (?:zum thema|aus der rubrik|aus dem ressort)\b"
     r"|\byou (?:may|might|could) (?:also )?(?:like|enjoy|be interested)\b|^related\b|\brelated (?:articles?|stories|posts?|reading|coverage|content)\b"
-    r"|^more (?:from|on|stories|articles|news|reading|in)\b|^(?:also )?read (?:also|more|next)\b|^(?:further reading|explore further)\b"
+    r"|^more (?:from|on|stories|articles|news|reading|in)\b|^(?:also )?read (?:also|more|next)\b|^(?:further reading|explore further)\b|^how to (?:listen|subscribe)\b|^(?:so|wo) (?:hörst du|hören sie)\b"
     r"|^recommended\b|\b(?:other|latest|popular|top) (?:articles|stories|posts)\b|^most (?:read|popular)\b|^editor['’]?s picks?\b"
     r"|^(?:à )?lire (?:aussi|également|ensuite)\b|^plus d['’]articles\b|^sur le même (?:sujet|thème)\b|^dans la même rubrique\b"
     r"|\barticles? (?:similaires|liés|connexes)\b|\bvous (?:aimerez|pourriez) (?:aussi |également )?aimer\b|^(?:nos )?autres articles\b"
