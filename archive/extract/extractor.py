@@ -95,25 +95,52 @@ def extract_article(
 
 _SHORT_SHARE = 0.25  # a body under this share of the page's paragraph text ...
 _LONGER = 2.0  # ... is replaced by a recall pass that finds at least this many times more
+# A body this short is checked by the recall pass whatever the markup: on pages whose text is not in
+# <p> (photo stories, interview boxes: text in <div>s) the paragraph share above says nothing.
+_SHORT_BODY = 500
+_WIDER = 1.5  # ... and the recall pass wins when it finds this much more and holds most of ours
+_KEEPS = 0.5
 
 
 def _body_lines(tree: HtmlElement, url: str, engine: EngineSettings) -> list[str]:
     """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``).
 
     When the body holds far less text than the page's paragraphs (trafilatura settled on a
-    tagline or a teaser block), a recall pass is asked too and wins when it finds much more:
-    agreement between two passes, paid for only on the pages that need it.
+    tagline or a teaser block), or is short in itself, a recall pass is asked too and wins
+    when it finds much more: agreement between two passes, paid for only on the pages that need it.
     """
     lines = extract_lines(tree, url, engine)
     if not engine.recall and not engine.precision:
-        chars = sum(map(len, lines))
-        if chars < _SHORT_SHARE * cleanup.paragraph_chars(tree):
-            wider = extract_lines(tree, url, replace(engine, recall=True))
-            if sum(map(len, wider)) >= _LONGER * max(chars, 1):
-                lines = wider
+        lines = _wider_if_short(tree, url, engine, lines)
     if not engine.agreement or engine.precision or not worth_checking(lines):
         return lines
     return trim_to_agreement(lines, extract_lines(tree, url, replace(engine, precision=True, recall=False, fast=True)))
+
+
+def _wider_if_short(tree: HtmlElement, url: str, engine: EngineSettings, lines: list[str]) -> list[str]:
+    """The recall pass's lines when ours are too short and the recall pass extends them.
+
+    Far under the page's paragraph text: the recall pass must find ``_LONGER`` times more.
+    Merely short: ``_WIDER`` times more, and it must hold at least ``_KEEPS`` of our text, so
+    it is the same story grown (text kept in <div>s), not another block of the page.
+    """
+    chars = sum(map(len, lines))
+    far_short = chars < _SHORT_SHARE * cleanup.paragraph_chars(tree)
+    if not far_short and chars >= _SHORT_BODY:
+        return lines
+    wider = extract_lines(tree, url, replace(engine, recall=True))
+    found = sum(map(len, wider))
+    if far_short and found >= _LONGER * max(chars, 1):
+        return wider
+    if found >= _WIDER * max(chars, 1) and _held(lines, wider) >= _KEEPS * chars:
+        return wider
+    return lines
+
+
+def _held(lines: list[str], wider: list[str]) -> int:
+    """Characters of ``lines`` that ``wider`` holds too (line by line, spacing ignored)."""
+    keys = {_key(line) for line in wider}
+    return sum(len(line) for line in lines if _key(line) in keys)
 
 
 def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, options: ExtractOptions) -> str:
