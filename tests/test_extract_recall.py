@@ -85,3 +85,48 @@ def test_the_author_box_under_a_post_leaves_the_tree() -> None:
     prune_tree(tree)
     assert "Published by" not in tree.text_content() and "burning bush" not in tree.text_content()
     assert text in tree.text_content()
+
+
+LEAD = "Want to compost your kitchen waste but have no garden? Worms turn peelings into fine humus on a balcony."
+HOWTO = [
+    "A worm box needs little room: it can stand in the flat, on the balcony or in the cellar, as long as it stays frost-free.",
+    "Start with two stacked boxes and move the humus down once the top box has been turned into soil by the worms.",
+    "Compost worms prefer fresh kitchen waste, while the common earthworm mostly eats material that has started to rot.",
+    "Keep the box at fifteen to twenty-five degrees; below that the composting slows down or stops altogether.",
+]
+
+
+def _lead_page(between: str, description: str = "How to build a worm box for a balcony.") -> str:
+    return f"""<!doctype html><html lang="en"><head><title>Build a worm box</title>
+<meta name="description" content="{description}"><meta property="og:type" content="article">
+<meta property="article:published_time" content="2021-02-22T10:47:00+01:00"></head><body><main>
+<article class="article box"><header><h1>Build a worm box</h1></header>{between}
+<section class="article__section"><div class="text">{"".join(f"<p>{t}</p>" for t in HOWTO)}</div></section>
+</article></main></body></html>"""
+
+
+def test_a_lead_in_a_container_trafilatura_discards_by_class_is_kept() -> None:
+    """trafilatura drops any container whose class contains "slide": a lead in a slider-toggle section went."""
+    page = _lead_page(f'<section class="js-slider-toggle editor"><p class="introduction">{LEAD}</p></section>')
+    assert extract_article(page, "https://diy.example.org/worm-box-39572.html").body.split("\n\n") == [LEAD, *HOWTO]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        '<section class="js-slider-toggle"><p><img src="/worms.jpg" alt=""> A worm box on a balcony in the city makes a '
+        "compost bin for a small flat with no garden.</p></section>",
+        '<section class="js-slider-toggle"><p class="author-bio">Jane Doe studied biology before she joined the magazine as '
+        "an editor. She writes about gardens.</p></section>",
+        '<section class="js-slider-toggle"><p class="entry-meta">By Jane Doe on 22 February 2021, filed under gardens and '
+        "balconies, with 18 comments.</p></section>",
+    ],
+)
+def test_captions_author_boxes_and_post_meta_before_the_body_stay_out(between: str) -> None:
+    assert extract_article(_lead_page(between), "https://diy.example.org/worm-box-39572.html").body.split("\n\n") == HOWTO
+
+
+def test_a_lead_that_repeats_the_meta_description_stays_the_summary() -> None:
+    page = _lead_page(f'<section class="js-slider-toggle"><p>{LEAD}</p></section>', description=LEAD)
+    article = extract_article(page, "https://diy.example.org/worm-box-39572.html")
+    assert article.body.split("\n\n") == HOWTO and article.summary == LEAD

@@ -2,7 +2,7 @@
 
 Steps: decode (``decode``), protect joiners (``script``), parse with a bounded parser,
 read metadata (``metadata``), prune boilerplate (``cleanup`` + site ``profiles``), run
-trafilatura (``trafilatura``), clean its lines, then language, direction and page type.
+trafilatura (``trafilatura``), put back a lead it lost (``lead``), clean its lines, then language, direction and page type.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep, endmatter
+from archive.extract import cleanup, deep, endmatter, lead
 from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -76,7 +76,9 @@ def extract_article(
     content = _content_tree(tree, profile)
     # NFC, as plain trafilatura's output and search queries are: canonically equivalent text (Bengali
     # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
-    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in _body_lines(content, url, options.engine)]
+    found = _body_lines(content, url, options.engine)
+    found = lead.lost_lead(content, found, page.summary) + found
+    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in found]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
