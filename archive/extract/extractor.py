@@ -2,7 +2,8 @@
 
 Steps: decode (``decode``), protect joiners (``script``), parse with a bounded parser,
 read metadata (``metadata``), prune boilerplate (``cleanup`` + site ``profiles``), run
-trafilatura (``trafilatura``), put back a lead it lost (``lead``), clean its lines, then language, direction and page type.
+trafilatura (``trafilatura``), put back a lead it lost (``lead``), clean its lines, then
+language, direction and page type.
 """
 
 from __future__ import annotations
