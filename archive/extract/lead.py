@@ -15,6 +15,8 @@ zyte-dev most such leads are not in the ground truth; on trafilatura-web most ar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -26,10 +28,7 @@ _LOOKAHEAD = 12  # blocks after the headline searched for the body's first line
 _LINK_SHARE = 0.5
 _PREFIX = 40
 _NEAR = 7
-_FIRST_H1 = etree.XPath("(//h1)[1]")
-_BLOCKS = etree.XPath(
-    f"following::*[self::p or self::li or self::h2 or self::h3 or self::h4 or self::blockquote][position() <= {_LOOKAHEAD}]"
-)
+_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "blockquote")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _NOT_LEAD = etree.XPath(
     ".//img | .//picture | ancestor-or-self::*[position() <= 4][@class or @id] | .//*[@class]", smart_strings=False
@@ -42,17 +41,17 @@ _TERMINAL = ".!?…\"”»"
 
 def lost_lead(tree: HtmlElement, lines: list[str], summary: str | None = None) -> list[str]:
     """Prose paragraphs between the headline and the body's first block that the body lacks."""
-    heads = _FIRST_H1(tree)
-    if not heads:
+    head = next(tree.iter("h1"), None)
+    if head is None:
         return []
-    headline = _key(heads[0].text_content())
-    keys = [_key(_LIST_MARK.sub("", line)) for line in lines]
+    headline = _key(head.text_content())
+    keys = [_key(_LIST_MARK.sub("", line[: 3 * _PREFIX])) for line in lines]
     first = next((key[:_PREFIX] for key in keys if key and key != headline), "")
     if not first:
         return []
     known = {key[:_PREFIX] for key in keys} | ({_key(summary)[:_PREFIX]} if summary else set())
     found: list[tuple[str, HtmlElement]] = []
-    for block in _BLOCKS(heads[0]):
+    for block in islice(_following_blocks(head), _LOOKAHEAD):
         text = " ".join(block.text_content().split())
         key = _key(text)
         if not key:
@@ -62,6 +61,14 @@ def lost_lead(tree: HtmlElement, lines: list[str], summary: str | None = None) -
         if block.tag == "p" and key[:_PREFIX] not in known and _prose(block, text) and not _caption_or_box(block, text):
             found.append((text, block))
     return []  # the body does not start near the headline: nothing to say about what precedes it
+
+
+def _following_blocks(element: HtmlElement) -> Iterator[HtmlElement]:
+    """Block elements after ``element`` in document order, lazily (an XPath ``following::`` reads to the end)."""
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield from sibling.iter(_BLOCK_TAGS)
+        element = element.getparent()
 
 
 def _near(lead: HtmlElement, first: HtmlElement) -> bool:
