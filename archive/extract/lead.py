@@ -45,7 +45,7 @@ def lost_lead(tree: HtmlElement, lines: list[str], summary: str | None = None) -
     if head is None:
         return []
     headline = _key(head.text_content())
-    keys = [_key(_LIST_MARK.sub("", line[: 3 * _PREFIX])) for line in lines]
+    keys = [_key(_LIST_MARK.sub("", line.lstrip()[: 5 * _PREFIX])) for line in lines]
     first = next((key[:_PREFIX] for key in keys if key and key != headline), "")
     if not first:
         return []
