@@ -36,7 +36,7 @@ _NOT_LEAD = etree.XPath(
 _NOT_LEAD_NAME = re.compile(r"caption|credit|author|bio|copyright|meta", re.I)
 _WORD = re.compile(r"\W+")
 _LIST_MARK = re.compile(r"^[-•*]\s+")
-_TERMINAL = ".!?…\"”»"
+_TERMINAL = ".!?…\"”»؟۔。"
 
 
 def lost_lead(tree: HtmlElement, lines: list[str], summary: str | None = None) -> list[str]:
