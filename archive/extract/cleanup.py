@@ -29,7 +29,7 @@ _BOILERPLATE_TOKEN = re.compile(
     | (?:more|recommended|popular|trending)[-_]?(?:stories|articles|posts|news)|read[-_]?(?:also|more[-_]?articles)
     | td-related.*|td-post-sharing.*|td-a-rec.*|tdb-author-box
     | newsletter.*|mc4wp.*|subscribe[-_]?(?:box|form|widget|cta)|signup[-_]?(?:box|form)|nl[-_]signup
-    | author[-_]?(?:box|bio|info|card|details)|about[-_]?(?:the[-_]?)?author|saboxplugin.*|abh_box.*
+    | author[-_]?(?:box|bio|info|card|details)|about[-_]?(?:the[-_]?)?author|entry[-_]author|saboxplugin.*|abh_box.*
     | (?:entry|post|article)[-_]?tags|tags[-_]?links|tag[-_]?cloud|post-categories
     | comments?(?:-area|-section|-list|-wrapper)?|respond|disqus_thread|wpdiscuz.*
     | post[-_]?navigation|nav[-_]links|navigation|breadcrumbs?|pagination

@@ -2,7 +2,8 @@
 
 Steps: decode (``decode``), protect joiners (``script``), parse with a bounded parser,
 read metadata (``metadata``), prune boilerplate (``cleanup`` + site ``profiles``), run
-trafilatura (``trafilatura``), clean its lines, then language, direction and page type.
+trafilatura (``trafilatura``), put back a lead it lost (``lead``), clean its lines, then
+language, direction and page type.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep, endmatter, tail
+from archive.extract import cleanup, deep, endmatter, lead, tail
 from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -76,7 +77,9 @@ def extract_article(
     content = _content_tree(tree, profile)
     # NFC, as plain trafilatura's output and search queries are: canonically equivalent text (Bengali
     # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
-    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in _body_lines(content, url, options.engine)]
+    found = _body_lines(content, url, options.engine)
+    found = lead.lost_lead(content, found, page.summary) + found
+    lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in found]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
         lines = cleanup.drop_linked_lists(lines, signals.own_headlines, headline_key)
@@ -96,25 +99,52 @@ def extract_article(
 
 _SHORT_SHARE = 0.25  # a body under this share of the page's paragraph text ...
 _LONGER = 2.0  # ... is replaced by a recall pass that finds at least this many times more
+# A body this short is checked by the recall pass whatever the markup: on pages whose text is not in
+# <p> (photo stories, interview boxes: text in <div>s) the paragraph share above says nothing.
+_SHORT_BODY = 500
+_WIDER = 1.5  # ... and the recall pass wins when it finds this much more and holds most of ours
+_KEEPS = 0.5
 
 
 def _body_lines(tree: HtmlElement, url: str, engine: EngineSettings) -> list[str]:
     """trafilatura's lines, their edges cut to what its precision pass agrees with (see ``agreement``).
 
     When the body holds far less text than the page's paragraphs (trafilatura settled on a
-    tagline or a teaser block), a recall pass is asked too and wins when it finds much more:
-    agreement between two passes, paid for only on the pages that need it.
+    tagline or a teaser block), or is short in itself, a recall pass is asked too and wins
+    when it finds much more: agreement between two passes, paid for only on the pages that need it.
     """
     lines = extract_lines(tree, url, engine)
     if not engine.recall and not engine.precision:
-        chars = sum(map(len, lines))
-        if chars < _SHORT_SHARE * cleanup.paragraph_chars(tree):
-            wider = extract_lines(tree, url, replace(engine, recall=True))
-            if sum(map(len, wider)) >= _LONGER * max(chars, 1):
-                lines = wider
+        lines = _wider_if_short(tree, url, engine, lines)
     if not engine.agreement or engine.precision or not worth_checking(lines):
         return lines
     return trim_to_agreement(lines, extract_lines(tree, url, replace(engine, precision=True, recall=False, fast=True)))
+
+
+def _wider_if_short(tree: HtmlElement, url: str, engine: EngineSettings, lines: list[str]) -> list[str]:
+    """The recall pass's lines when ours are too short and the recall pass extends them.
+
+    Far under the page's paragraph text: the recall pass must find ``_LONGER`` times more.
+    Merely short: ``_WIDER`` times more, and it must hold at least ``_KEEPS`` of our text, so
+    it is the same story grown (text kept in <div>s), not another block of the page.
+    """
+    chars = sum(map(len, lines))
+    far_short = chars < _SHORT_SHARE * cleanup.paragraph_chars(tree)
+    if not far_short and chars >= _SHORT_BODY:
+        return lines
+    wider = extract_lines(tree, url, replace(engine, recall=True))
+    found = sum(map(len, wider))
+    if far_short and found >= _LONGER * max(chars, 1):
+        return wider
+    if found >= _WIDER * max(chars, 1) and _held(lines, wider) >= _KEEPS * chars:
+        return wider
+    return lines
+
+
+def _held(lines: list[str], wider: list[str]) -> int:
+    """Characters of ``lines`` that ``wider`` holds too (line by line, spacing ignored)."""
+    keys = {_key(line) for line in wider}
+    return sum(len(line) for line in lines if _key(line) in keys)
 
 
 def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, options: ExtractOptions) -> str:

@@ -72,6 +72,12 @@ def _captions_are_the_story(tree: HtmlElement, captions: list[HtmlElement]) -> b
 _GALLERY_MIN_CHARS = 500
 
 
+def ends_with_credit(text: str) -> bool:
+    """Whether ``text`` closes with a photo credit ("... (Foto: Getty)", "... © Reuters"): a caption's shape."""
+    match = _CREDIT_TEXT.search(text)
+    return match is not None and match.start() > 0
+
+
 def _img_src(img: HtmlElement, url: str) -> str | None:
     for attribute in ("data-src", "data-lazy-src", "data-original", "src"):
         value = (img.get(attribute) or "").strip()
