@@ -27,7 +27,7 @@ from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
 from archive.extract.jsonld import ARTICLE_TYPES
 from archive.extract.language import choose_language, detect_language, direction_of
-from archive.extract.lead import find_lead, prepend_lead
+from archive.extract.lead import with_lead
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
 from archive.extract.pagetype import classify_page, headline_key, list_signals
 from archive.extract.profiles import Profile, find_profile
@@ -87,7 +87,7 @@ def extract_article(
     lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
-    lines = prepend_lead(lines, find_lead(tree, page.summary, joiners.restore))
+    lines = with_lead(lines, tree, page.summary, joiners.restore)
     article = _article(page, lines, url, joiners, images)
     article.warnings = warnings
     captioned = sum(1 for image in images if image[1])

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -46,13 +46,33 @@ _MAX_NODES = 12
 _META_XPATH = (
     "/html/head/meta[@name='description' or @property='og:description' or @name='twitter:description']/@content"
 )
+_MARKED_XPATH = "//body//*[self::p or self::div or self::section][" + " or ".join(
+    f"contains(@class, '{word}')" for word in ("lead", "intro", "teaser", "standfirst", "summary", "abstract", "excerpt", "chapo", "vorspann")
+) + "]"
+_MAX_MARKED = 30
+_LINK_SHARE = 0.5
+_CUT = ("...", "\u2026", "[...]", "[\u2026]")  # a text cut short is a teaser
+_MIN_MARKED, _MAX_MARKED_CHARS = 60, 1200
+_NEAR = 2  # the headline and the lead meet at most this many levels above the headline
 _TEXT_XPATH = ".//text()[not(parent::script or parent::style or parent::noscript)]"
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CLASS_DEPTH = 2  # the element and this many ancestors are read for lead/dek class words
 
 
-def find_lead(tree: HtmlElement, summary: str | None, restore: Callable[[str], str]) -> str | None:
-    """The page's lead paragraph when the page shows its description as running text, else None.
+def with_lead(lines: list[str], tree: HtmlElement, summary: str | None, restore: Callable[[str], str]) -> list[str]:
+    """``lines`` with the page's lead in front when the page has one that the body lacks."""
+    if not lines:
+        return lines
+    body = _key(" ".join(lines))
+    for text in _candidates(tree, summary):
+        lead = restore(text)
+        if _key(lead)[:_MATCH_CHARS] not in body:
+            return [lead, *lines]
+    return lines
+
+
+def _candidates(tree: HtmlElement, summary: str | None) -> Iterator[str]:
+    """The block showing the page's description, if it reads as a lead; then a block marked as the lead.
 
     ``summary`` (JSON-LD first) is tried, then the page's other descriptions: JSON-LD
     sometimes holds the site's slogan where ``og:description`` holds the lead.
@@ -61,8 +81,43 @@ def find_lead(tree: HtmlElement, summary: str | None, restore: Callable[[str], s
         block = _find_block(tree, description)
         if block is not None:
             text = " ".join(_text(block).split())
-            return restore(text) if _reads_as_lead(block, text) else None
+            if _reads_as_lead(block, text):
+                yield text
+            break
+    block = _marked_block(tree)
+    if block is not None:
+        yield " ".join(_text(block).split())
+
+
+def _marked_block(tree: HtmlElement) -> HtmlElement | None:
+    """The first block after the headline whose class names it a lead, when it reads as one."""
+    headlines = tree.xpath("//body//h1[1]")
+    if not headlines:
+        return None
+    h1 = headlines[0]
+    for element in tree.xpath(_MARKED_XPATH)[:_MAX_MARKED]:
+        if not _LEAD_WORDS.search(_names(element)) or not _near_after(h1, element):
+            continue
+        text = " ".join(_text(element).split())
+        # No description vouches for it: one sentence may be a dek, so two are asked for.
+        # An image inside makes it a card (a teaser of another story), not a paragraph.
+        card = any(True for _ in element.iter("img", "picture", "figure"))
+        if _MIN_MARKED <= len(text) <= _MAX_MARKED_CHARS and _sentences(text) >= 2 and not card and _reads_as_lead(element, text):
+            return element
     return None
+
+
+def _near_after(h1: HtmlElement, element: HtmlElement) -> bool:
+    """``element`` follows the headline and shares a close ancestor with it (same header or article)."""
+    h1_path = [h1, *h1.iterancestors()][: _NEAR + 1]
+    for branch in (element, *element.iterancestors()):
+        parent = branch.getparent()
+        if parent is None:
+            return False
+        if parent in h1_path:
+            h1_branch = h1_path[h1_path.index(parent) - 1]
+            return h1_branch is not branch and parent.index(h1_branch) < parent.index(branch)
+    return False
 
 
 def _descriptions(tree: HtmlElement, summary: str | None) -> list[str]:
@@ -83,16 +138,6 @@ def _find_block(tree: HtmlElement, description: str) -> HtmlElement | None:
         if block is not None:
             return block
     return None
-
-
-def prepend_lead(lines: list[str], lead: str | None) -> list[str]:
-    """``lines`` with the lead in front, unless the body already holds it."""
-    if not lead:
-        return lines
-    key = _key(lead)[:_MATCH_CHARS]
-    if any(key in _key(line) for line in lines[:5]) or key in _key(" ".join(lines)):
-        return lines
-    return [lead, *lines]
 
 
 def _matching_block(element: HtmlElement | None, wanted: str, summary_len: int) -> HtmlElement | None:
@@ -125,10 +170,20 @@ def _reads_as_lead(block: HtmlElement, text: str) -> bool:
     names = " ".join([_names(block), *classes])
     if _DEK_WORDS.search(names):
         return False
-    sentences = len(_SENTENCE_END.findall(text))
+    if _link_chars(block) > _LINK_SHARE * len(text) or text.endswith(_CUT):  # a teaser of another story
+        return False
+    sentences = _sentences(text)
     if sentences >= 2:
         return True
     return sentences == 1 and not in_header and (bold or bool(_LEAD_WORDS.search(names)))
+
+
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(text))
+
+
+def _link_chars(block: HtmlElement) -> int:
+    return sum(len(" ".join(_text(link).split())) for link in block.iter("a"))
 
 
 def _text(element: HtmlElement) -> str:
