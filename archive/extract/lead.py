@@ -90,19 +90,25 @@ def _candidates(tree: HtmlElement, summary: str | None) -> Iterator[str]:
 
 
 def _marked_block(tree: HtmlElement) -> HtmlElement | None:
-    """The first block after the headline whose class names it a lead, when it reads as one."""
-    headlines = tree.xpath("//body//h1[1]")
+    """The first block after the headline whose class names it a lead, when it reads as one.
+
+    No description vouches for it, so it must hold two sentences (one may be a dek). A block
+    with an image is a card (a teaser of another story), and so is every block inside it.
+    """
+    headlines = tree.xpath("(//body//h1)[1]")
     if not headlines:
         return None
-    h1 = headlines[0]
+    cards: set[HtmlElement] = set()
     for element in tree.xpath(_MARKED_XPATH)[:_MAX_MARKED]:
-        if not _LEAD_WORDS.search(_names(element)) or not _near_after(h1, element):
+        if any(True for _ in element.iter("img", "picture", "figure")):
+            cards.add(element)
+            continue
+        if not _LEAD_WORDS.search(_names(element)) or not _near_after(headlines[0], element):
+            continue
+        if cards and any(ancestor in cards for ancestor in element.iterancestors()):
             continue
         text = " ".join(_text(element).split())
-        # No description vouches for it: one sentence may be a dek, so two are asked for.
-        # An image inside makes it a card (a teaser of another story), not a paragraph.
-        card = any(True for _ in element.iter("img", "picture", "figure"))
-        if _MIN_MARKED <= len(text) <= _MAX_MARKED_CHARS and _sentences(text) >= 2 and not card and _reads_as_lead(element, text):
+        if _MIN_MARKED <= len(text) <= _MAX_MARKED_CHARS and _sentences(text) >= 2 and _reads_as_lead(element, text):
             return element
     return None
 
