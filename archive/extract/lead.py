@@ -24,6 +24,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # Class/id words of a lead block; "chapo"/"chapeau" (French), "vorspann"/"anriss" (German).
@@ -41,20 +42,25 @@ _BLOCKS = frozenset({"p", "div", "section", "header", "span", "strong", "b", "em
 _SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4\u3002][\"'\u00bb\u201d\u2019)]*(?:\s|$)")
 _NEEDLE_CHARS = 16  # the description's first characters, looked up in the page's text nodes
 _MATCH_CHARS = 60  # characters (letters and digits) of the description the element must hold
-_MIN_CHARS = 30  # shorter descriptions (a site name, a slogan) say nothing about the page
+_MIN_CHARS = 40  # shorter descriptions (a site name, a slogan) say nothing about the page
 _MAX_NODES = 12
-_META_XPATH = (
-    "/html/head/meta[@name='description' or @property='og:description' or @name='twitter:description']/@content"
+_META = etree.XPath(
+    "/html/head/meta[@name='description' or @property='og:description' or @name='twitter:description']/@content",
+    smart_strings=False,
 )
-_MARKED_XPATH = "//body//*[self::p or self::div or self::section][" + " or ".join(
-    f"contains(@class, '{word}')" for word in ("lead", "intro", "teaser", "standfirst", "summary", "abstract", "excerpt", "chapo", "vorspann")
-) + "]"
+_MARKED_WORDS = ("lead", "intro", "teaser", "standfirst", "summary", "abstract", "excerpt", "chapo", "vorspann")
+_MARKED = etree.XPath(
+    ".//*[self::p or self::div or self::section][" + " or ".join(f"contains(@class, '{w}')" for w in _MARKED_WORDS) + "]"
+)
 _MAX_MARKED = 30
 _LINK_SHARE = 0.5
 _CUT = ("...", "\u2026", "[...]", "[\u2026]")  # a text cut short is a teaser
 _MIN_MARKED, _MAX_MARKED_CHARS = 60, 1200
 _NEAR = 2  # the headline and the lead meet at most this many levels above the headline
-_TEXT_XPATH = ".//text()[not(parent::script or parent::style or parent::noscript)]"
+_SCRIPTS = frozenset({"script", "style", "noscript"})
+# The elements holding a text node that contains $n (for a tail, XPath's parent is the enclosing element).
+_FIND_TEXT = etree.XPath("//body//text()[contains(., $n)]/..")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style or parent::noscript)]", smart_strings=False)
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CLASS_DEPTH = 2  # the element and this many ancestors are read for lead/dek class words
 
@@ -63,21 +69,36 @@ def with_lead(lines: list[str], tree: HtmlElement, summary: str | None, restore:
     """``lines`` with the page's lead in front when the page has one that the body lacks."""
     if not lines:
         return lines
-    body = _key(" ".join(lines))
-    for text in _candidates(tree, summary):
-        lead = restore(text)
-        if _key(lead)[:_MATCH_CHARS] not in body:
-            return [lead, *lines]
+    raw = " ".join(lines)
+    body = ""
+
+    def in_body(text: str) -> bool:
+        nonlocal body
+        text = restore(text)
+        if " ".join(text.split())[:_MATCH_CHARS] in raw:  # the common case, without a regex over the body
+            return True
+        body = body or _key(raw)
+        return _key(text)[:_MATCH_CHARS] in body
+
+    for text in _candidates(tree, summary, in_body):
+        if not in_body(text):
+            return [restore(text), *lines]
     return lines
 
 
-def _candidates(tree: HtmlElement, summary: str | None) -> Iterator[str]:
+def _candidates(tree: HtmlElement, summary: str | None, in_body: Callable[[str], bool]) -> Iterator[str]:
     """The block showing the page's description, if it reads as a lead; then a block marked as the lead.
 
     ``summary`` (JSON-LD first) is tried, then the page's other descriptions: JSON-LD
-    sometimes holds the site's slogan where ``og:description`` holds the lead.
+    sometimes holds the site's slogan where ``og:description`` holds the lead. A description
+    the body already holds is not looked up (most pages: the lead is in the body).
     """
+    needles: set[str] = set()
     for description in _descriptions(tree, summary):
+        needle = description[:_NEEDLE_CHARS]
+        if needle in needles or in_body(description):  # og:description and description are often one text
+            continue
+        needles.add(needle)
         block = _find_block(tree, description)
         if block is not None:
             text = " ".join(_text(block).split())
@@ -98,8 +119,11 @@ def _marked_block(tree: HtmlElement) -> HtmlElement | None:
     headlines = tree.xpath("(//body//h1)[1]")
     if not headlines:
         return None
+    scope = headlines[0]
+    for _ in range(_NEAR):  # the lead shares this ancestor with the headline: only its subtree is searched
+        scope = scope.getparent() if scope.getparent() is not None else scope
     cards: set[HtmlElement] = set()
-    for element in tree.xpath(_MARKED_XPATH)[:_MAX_MARKED]:
+    for element in _MARKED(scope)[:_MAX_MARKED]:
         if any(True for _ in element.iter("img", "picture", "figure")):
             cards.add(element)
             continue
@@ -127,19 +151,17 @@ def _near_after(h1: HtmlElement, element: HtmlElement) -> bool:
 
 
 def _descriptions(tree: HtmlElement, summary: str | None) -> list[str]:
-    found = [summary or "", *tree.xpath(_META_XPATH)]
-    cleaned = (" ".join(html.unescape(_TAG.sub(" ", text)).split()) for text in found)
-    return list(dict.fromkeys(text for text in cleaned if len(_key(text)) >= _MIN_CHARS))
+    found = [summary or "", *_META(tree)]
+    cleaned = (" ".join(html.unescape(_TAG.sub(" ", text) if "<" in text else text).split()) for text in found)
+    return list(dict.fromkeys(text for text in cleaned if len(text) >= _MIN_CHARS))
 
 
 def _find_block(tree: HtmlElement, description: str) -> HtmlElement | None:
     """The smallest element holding the description's start, found from the text node it opens in."""
     wanted, size = _key(description)[:_MATCH_CHARS], len(_key(description))
-    nodes = tree.xpath("//body//text()[not(parent::script or parent::style)][contains(normalize-space(.), $n)]", n=description[:_NEEDLE_CHARS])
-    for node in nodes[:_MAX_NODES]:
-        element = node.getparent()
-        if element is not None and getattr(node, "is_tail", False):
-            element = element.getparent()
+    for element in _FIND_TEXT(tree, n=description[:_NEEDLE_CHARS])[:_MAX_NODES]:
+        if element.tag in _SCRIPTS:
+            continue
         block = _matching_block(element, wanted, size)
         if block is not None:
             return block
@@ -150,7 +172,10 @@ def _matching_block(element: HtmlElement | None, wanted: str, summary_len: int) 
     """The smallest element from ``element`` up that holds the description's start, if not much more."""
     limit = 1.6 * summary_len + 40
     while element is not None and isinstance(element.tag, str):
-        key = _key(_text(element))
+        text = _text(element)
+        if len(text) > 10 * limit:  # far too long even after the layout whitespace is gone
+            return None
+        key = _key(text)
         if len(key) > limit:
             return None
         if wanted in key:
@@ -194,7 +219,7 @@ def _link_chars(block: HtmlElement) -> int:
 
 def _text(element: HtmlElement) -> str:
     """The element's visible text: scripts inside a lead block (ad slots) are not part of it."""
-    return "".join(element.xpath(_TEXT_XPATH))
+    return "".join(_VISIBLE_TEXT(element))
 
 
 def _names(element: HtmlElement) -> str:
