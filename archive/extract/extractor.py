@@ -87,7 +87,7 @@ def extract_article(
     lines = endmatter.drop_company_boilerplate(endmatter.drop_end_matter(lines))
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
-    lines = with_lead(lines, tree, page.summary, joiners.restore)
+    lines = with_lead(lines, content, page.summary, joiners.restore)  # a lead trafilatura left out (see lead)
     article = _article(page, lines, url, joiners, images)
     article.warnings = warnings
     captioned = sum(1 for image in images if image[1])
