@@ -2,7 +2,7 @@
 
 Steps: decode (``decode``), protect joiners (``script``), parse with a bounded parser,
 read metadata (``metadata``), prune boilerplate (``cleanup`` + site ``profiles``), run
-trafilatura (``trafilatura``), put back a lead it lost (``lead``), clean its lines, then
+trafilatura (``trafilatura``), put back a lead it lost (``lost_lead``, ``lead``), clean its lines, then
 language, direction and page type.
 """
 
@@ -20,7 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep, endmatter, lead, tail
+from archive.extract import cleanup, deep, endmatter, lost_lead, tail
 from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -28,6 +28,7 @@ from archive.extract.decode import decode_html
 from archive.extract.figures import collect_images
 from archive.extract.jsonld import ARTICLE_TYPES
 from archive.extract.language import choose_language, detect_language, direction_of
+from archive.extract.lead import with_lead
 from archive.extract.metadata import PageMetadata, clean_title, read_metadata, split_authors
 from archive.extract.pagetype import classify_page, headline_key, list_signals
 from archive.extract.profiles import Profile, find_profile
@@ -78,7 +79,7 @@ def extract_article(
     # NFC, as plain trafilatura's output and search queries are: canonically equivalent text (Bengali
     # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
     found = _body_lines(content, url, options.engine)
-    found = lead.lost_lead(content, found, page.summary) + found
+    found = lost_lead.lost_lead(content, found, page.summary) + found
     lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in found]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)
     if page.published or _declared_article(page):  # related-story lists are a trait of articles, not wikis
@@ -90,6 +91,7 @@ def extract_article(
     lines = tail.drop_closing_sections(lines, [joiners.restore(a) for a in page.authors])
     if not lines:  # pruning or the profile took too much: never an empty body when trafilatura finds one
         lines = _unpruned_lines(joiners.protect(text), url, options, joiners, warnings)
+    lines = with_lead(lines, content, page.summary, joiners.restore)  # a lead trafilatura left out (see lead)
     article = _article(page, lines, url, joiners, images)
     article.warnings = warnings
     captioned = sum(1 for image in images if image[1])
