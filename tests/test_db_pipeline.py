@@ -20,7 +20,6 @@ from archive.db.models import ArticleVersion, Capture, Crawl
 from archive.db.session import open_database
 from archive.errors import ConfigError
 from archive.ingest.record import Extracted
-from archive.warc.location import RecordLocation
 from scraper import settings as project_settings
 from scraper.downloadermiddlewares.warc_capture import WarcCaptureMiddleware
 from scraper.durability import CAPTURE_MIDDLEWARE, DurabilityGate
@@ -74,12 +73,20 @@ def test_storing_without_a_registered_writer_fails_loudly(tmp_path: Path) -> Non
 
 
 def test_the_capture_middleware_provides_the_gate(tmp_path: Path) -> None:
+    """The gate waits on the middleware's own writer: a record it wrote is on disk when ``wait`` returns."""
+    from archive.warc.reader import read_record
+
     project = {name: getattr(project_settings, name) for name in dir(project_settings) if name.startswith("ARCHIVE_")}
     crawler = get_crawler(settings_dict={**project, "ARCHIVE_DATA_DIR": str(tmp_path)})
     middleware = WarcCaptureMiddleware.from_crawler(crawler)
     middleware.spider_opened(Spider(name="news"))
     try:
-        DurabilityGate.of(crawler).wait(RecordLocation("none.warc.gz", 0, 0, "<urn:uuid:x>", None))
+        location = middleware.writer.write_metadata("https://news.example/", "<urn:uuid:x>", [("note", "gate")])
+        DurabilityGate.of(crawler).wait(location)
+        path = middleware.writer.current_path
+        assert path is not None and path.name.startswith(location.file)
+        record = read_record(path, location.offset, location.length)
+        assert record.target_uri == "https://news.example/"
     finally:
         middleware.spider_closed(Spider(name="news"))
 
