@@ -198,11 +198,7 @@ def test_a_short_body_on_a_short_page_keeps_its_lines(monkeypatch: pytest.Monkey
 
 
 # Closing sections (``tail``): a heading that closes the body, with what its shape allows after it.
-STORY = [
-    "The city council approved the budget for next year on Tuesday evening after a long debate about transport.",
-    "Council members voted 31 to 12 in favour, with the opposition arguing that bus fares would rise again in spring.",
-    "The mayor said the new plan would fund two tram lines and repair more than forty kilometres of roads this year.",
-]
+STORY = PARAGRAPHS[:3]
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from archive.extract import extract_article
 from archive.extract.script import Joiners
+from tests.test_extract_endmatter import PARAGRAPHS as STORY
+from tests.test_extract_endmatter import URL
 
-URL = "https://news.example.org/2024/03/12/council-budget"
 PARAGRAPHS = [
-    "The city council approved the budget for next year on Tuesday evening after a long debate about transport.",
-    "Council members voted 31 to 12 in favour, with the opposition arguing that bus fares would rise again in spring.",
-    "The mayor said the new plan would fund two tram lines and repair more than forty kilometres of roads this year.",
-    "A final vote on the tram contracts is expected in June, when the tender results are published by the city.",
+    *STORY,
     "Residents of the northern districts had asked for the tram for more than a decade, the council said on Tuesday.",
 ]
 LEAD = "The council has a budget at last. Trams and roads get most of it, and bus fares will rise in spring."

@@ -145,8 +145,8 @@ def _wider_if_short(tree: HtmlElement, url: str, engine: EngineSettings, lines: 
 
 def _held(lines: list[str], wider: list[str]) -> int:
     """Characters of ``lines`` that ``wider`` holds too (line by line, spacing ignored)."""
-    keys = {_key(line) for line in wider}
-    return sum(len(line) for line in lines if _key(line) in keys)
+    keys = {headline_key(line) for line in wider}
+    return sum(len(line) for line in lines if headline_key(line) in keys)
 
 
 def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, options: ExtractOptions) -> str:
@@ -252,7 +252,7 @@ def _article(
     images: list[tuple[str, str | None, str | None]],
 ) -> Article:
     restore = joiners.restore
-    headings = {_key(restore(t)) for t in (page.title, page.h1) if t}
+    headings = {headline_key(restore(t)) for t in (page.title, page.h1) if t}
     lines = _after_headline(lines, headings)
     body = "\n\n".join(lines)
     title = clean_title(page.title, page.site_name, page.h1, urlsplit(url).hostname or "")
@@ -290,9 +290,9 @@ def _after_headline(lines: list[str], headings: set[str]) -> list[str]:
     total = sum(map(len, lines))
     before = 0
     for i, line in enumerate(lines):
-        if _key(line) in headings:
+        if headline_key(line) in headings:
             rest = lines[i + 1 :]
-            while rest and _key(rest[0]) in headings:
+            while rest and headline_key(rest[0]) in headings:
                 rest = rest[1:]
             return [head for head in lines[:i] if not heading_like(head)] + rest
         before += len(line)
@@ -300,9 +300,6 @@ def _after_headline(lines: list[str], headings: set[str]) -> list[str]:
             break
     return lines
 
-
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
 
 
 def _restore(value: str | None, restore: Callable[[str], str]) -> str | None:

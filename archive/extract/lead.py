@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive.extract.pagetype import headline_key as _key
+
 # Class/id words of a lead block; "chapo"/"chapeau" (French), "vorspann"/"anriss" (German).
 _LEAD_WORDS = re.compile(
     r"(?<![a-z])(?:lead(?!ing)|intro|teaser|standfirst|summary|abstract|excerpt|chapo|chapeau|preface|vorspann|anriss|perex|desc(?:ription)?(?![a-z]))",
@@ -225,6 +227,3 @@ def _text(element: HtmlElement) -> str:
 def _names(element: HtmlElement) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}"
 
-
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()

@@ -22,6 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.figures import ends_with_credit
+from archive.extract.pagetype import headline_key as _key
 
 _MIN_CHARS = 80
 _LOOKAHEAD = 12  # blocks after the headline searched for the body's first line
@@ -34,7 +35,6 @@ _NOT_LEAD = etree.XPath(
     ".//img | .//picture | ancestor-or-self::*[position() <= 4][@class or @id] | .//*[@class]", smart_strings=False
 )
 _NOT_LEAD_NAME = re.compile(r"caption|credit|author|bio|copyright|meta", re.I)
-_WORD = re.compile(r"\W+")
 _LIST_MARK = re.compile(r"^[-•*]\s+")
 _TERMINAL = ".!?…\"”»؟۔。"
 
@@ -97,6 +97,3 @@ def _caption_or_box(block: HtmlElement, text: str) -> bool:
             return True
     return False
 
-
-def _key(text: str) -> str:
-    return _WORD.sub("", text).lower()
