@@ -160,3 +160,32 @@ def test_unknown_fsync_mode_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match=r"ARCHIVE_WARC_FSYNC='sometimes' is not one of batch, record, off"):
         fsync_mode("sometimes")
+
+
+def test_a_durability_wait_that_times_out_is_an_error_not_silence(tmp_path: Path) -> None:
+    import threading
+
+    writer = WarcWriter(tmp_path, WriterOptions(fsync="batch"))
+    writer._syncer = threading.Thread(target=lambda: None)  # a syncer that never syncs
+    writer._syncer.start()
+    location = writer.write_exchange(html_exchange()).response
+    with pytest.raises(WarcWriteError, match="not fsynced within 0.1 s"):
+        writer.wait_durable(location, timeout=0.1)
+    writer.stop()
+    [path] = warc_files(tmp_path)
+    assert check_file(path).records == 3
+
+
+def test_check_reads_records_whose_gzip_input_arrives_in_slivers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record head split across two reads of the compressed file once read as b'WARC'
+    (4 bytes asked 5): ``check`` reported a sound file as damaged."""
+    with WarcWriter(tmp_path) as writer:
+        for n in range(5):
+            writer.write_exchange(gzip_exchange(f"http://news.example/{n}", b"<p>Kabul</p>" * 50))
+    [path] = warc_files(tmp_path)
+    monkeypatch.setattr("archive.warc.members._READ_SIZE", 7)
+    report = check_file(path)
+    assert report.ok, report.problems
+    assert report.records == 11

@@ -55,8 +55,12 @@ class ByteSource:
         self.consumed = 0
 
     def read(self, size: int) -> bytes:
-        if not self._buffer:
-            self._buffer = self._read(max(size, _SLICE))
+        """Up to ``size`` bytes; fewer only at EOF (the underlying ``read`` may return short)."""
+        while len(self._buffer) < size:
+            more = self._read(max(size - len(self._buffer), _SLICE))
+            if not more:
+                break
+            self._buffer += more
         out, self._buffer = self._buffer[:size], self._buffer[size:]
         self.consumed += len(out)
         return out

@@ -141,15 +141,24 @@ class WarcWriter:
         return self._append([record], [member])[0]
 
     def wait_durable(self, location: RecordLocation, timeout: float = 60.0) -> None:
-        """Block until the record at ``location`` is fsynced (immediate unless batching)."""
+        """Block until the record at ``location`` is fsynced (immediate unless batching).
+
+        Raises ``WarcWriteError`` when the fsync failed or did not happen within ``timeout``:
+        a caller about to store a row that points at the record must not take silence for
+        durability."""
         end = location.offset + location.length
         with self._lock:
-            self._lock.wait_for(
+            durable = self._lock.wait_for(
                 lambda: self._durable.get(location.file, -1) >= end or self._sync_error is not None,
                 timeout=timeout,
             )
             if self._sync_error is not None:
                 raise WarcWriteError(f"fsync of {location.file} failed: {self._sync_error.strerror}")
+            if not durable:
+                raise WarcWriteError(
+                    f"{location.file}@{location.offset} was not fsynced within {timeout:g} s; "
+                    "not treating it as durable"
+                )
 
     def stop(self) -> None:
         """Close the file and stop the syncer thread."""
