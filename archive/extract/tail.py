@@ -114,7 +114,6 @@ def _closes(heading: str, rest: list[str]) -> bool:
     return False
 
 
-_HONORIFIC = re.compile(r"^(?:(?:dr|prof|mag|ing|dipl\.-[\w]+|mr|mrs|ms)\.?\s+)+", re.I)
 def _drop_media_teasers(lines: list[str]) -> list[str]:
     """A closing run of headlines tagged "[Video]": the site's video list, not the story."""
     end = len(lines)
@@ -123,6 +122,7 @@ def _drop_media_teasers(lines: list[str]) -> list[str]:
     return lines[:end] if len(lines) - end >= _MIN_TEASERS else lines
 
 
+_HONORIFIC = re.compile(r"^(?:(?:dr|prof|mag|ing|dipl\.-[\w]+|mr|mrs|ms)\.?\s+)+", re.I)
 _BIO_VERB = re.compile(r"^,?\s+(?:is|ist|was|war|est|es)\s+\S", re.I)
 
 
