@@ -59,6 +59,10 @@ _BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "button", "noscript", "te
 _CANDIDATES = "|".join(
     [f"//{tag}" for tag in _BOILERPLATE_TAGS] + ["//*[@class or @id or @role or @aria-hidden or @style]"]
 )
+# How many of the candidates above lie inside an element (they follow it in document order).
+_INNER_CANDIDATES = etree.XPath(
+    "count(descendant::*[" + " or ".join([f"self::{tag}" for tag in _BOILERPLATE_TAGS] + ["@class or @id or @role or @aria-hidden or @style"]) + "])"
+)
 # Text of the paragraphs at or under an element, as plain strings (no proxy per <p>).
 _PARAGRAPH_TEXT = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
 _ALL_TEXT = etree.XPath("descendant-or-self::*[not(self::script or self::style)]/text()", smart_strings=False)
@@ -70,22 +74,30 @@ def prune_tree(tree: HtmlElement, extra_drop: list[HtmlElement] | None = None) -
     """Remove boilerplate subtrees in place (plus ``extra_drop``, from a site profile)."""
     total = _paragraph_chars(tree) or 1
     protected = set(tree.xpath("//h1/ancestor-or-self::*"))
-    doomed = list(extra_drop or [])
-    for element in tree.xpath(_CANDIDATES):  # document order, like ``iter()``, but only elements a rule can match
-        if element in protected:
-            continue
-        if element.tag in _BOILERPLATE_TAGS or _is_boilerplate(element):
-            doomed.append(element)
     page_text = 0
-    for element in doomed:
-        if element.getparent() is None or element in protected:
-            continue
+
+    def holds_the_text(element: HtmlElement) -> bool:
+        """Too much of the page's text to be boilerplate, whatever its class says."""
+        nonlocal page_text
         if _paragraph_chars(element) > total * _MAX_REMOVED_SHARE:
-            continue  # e.g. an ASP.NET <form> or a widget class on the article wrapper: keep the text
+            return True  # e.g. an ASP.NET <form> or a widget class on the article wrapper: keep the text
         if element.tag == "form":  # a page-wide <form> on a page whose text is not in <p> (forums, ASP.NET)
             page_text = page_text or _text_chars(tree)
-            if _text_chars(element) > page_text * _MAX_REMOVED_SHARE:
-                continue
+            return _text_chars(element) > page_text * _MAX_REMOVED_SHARE
+        return False
+
+    doomed = [element for element in extra_drop or [] if element not in protected and not holds_the_text(element)]
+    candidates = tree.xpath(_CANDIDATES)  # document order, like ``iter()``, but only elements a rule can match
+    position = 0
+    while position < len(candidates):
+        element = candidates[position]
+        position += 1
+        if element in protected or not (element.tag in _BOILERPLATE_TAGS or _is_boilerplate(element)):
+            continue
+        if not holds_the_text(element):
+            doomed.append(element)
+            position += int(_INNER_CANDIDATES(element))  # its subtree goes with it: nothing inside needs judging
+    for element in doomed:
         _drop(element)
     for element in _inline_link_blocks(tree):
         _drop(element)
