@@ -28,6 +28,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.pagetype import headline_key as _key
+from archive.extract.prose import sentence_count
 
 # Class/id words of a lead block; "chapo"/"chapeau" (French), "vorspann"/"anriss" (German).
 _LEAD_WORDS = re.compile(
@@ -41,7 +42,6 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers whose text is not the article's running text.
 _NOT_RUNNING = frozenset({"a", "figure", "figcaption", "li", "nav", "footer", "aside", "button", "label", "option", "noscript"})
 _BLOCKS = frozenset({"p", "div", "section", "header", "span", "strong", "b", "em", "td", "article"})
-_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4\u3002][\"'\u00bb\u201d\u2019)]*(?:\s|$)")
 _NEEDLE_CHARS = 16  # the description's first characters, looked up in the page's text nodes
 _MATCH_CHARS = 60  # characters (letters and digits) of the description the element must hold
 _MIN_CHARS = 40  # shorter descriptions (a site name, a slogan) say nothing about the page
@@ -134,7 +134,7 @@ def _marked_block(tree: HtmlElement) -> HtmlElement | None:
         if cards and any(ancestor in cards for ancestor in element.iterancestors()):
             continue
         text = " ".join(_text(element).split())
-        if _MIN_MARKED <= len(text) <= _MAX_MARKED_CHARS and _sentences(text) >= 2 and _reads_as_lead(element, text):
+        if _MIN_MARKED <= len(text) <= _MAX_MARKED_CHARS and sentence_count(text) >= 2 and _reads_as_lead(element, text):
             return element
     return None
 
@@ -205,14 +205,10 @@ def _reads_as_lead(block: HtmlElement, text: str) -> bool:
         return False
     if _link_chars(block) > _LINK_SHARE * len(text) or text.endswith(_CUT):  # a teaser of another story
         return False
-    sentences = _sentences(text)
+    sentences = sentence_count(text)
     if sentences >= 2:
         return True
     return sentences == 1 and not in_header and (bold or bool(_LEAD_WORDS.search(names)))
-
-
-def _sentences(text: str) -> int:
-    return len(_SENTENCE_END.findall(text))
 
 
 def _link_chars(block: HtmlElement) -> int:

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 
 from archive.extract.figures import ends_with_credit
 from archive.extract.pagetype import headline_key as _key
+from archive.extract.prose import ends_like_prose, link_chars
 
 _MIN_CHARS = 80
 _LOOKAHEAD = 12  # blocks after the headline searched for the body's first line
@@ -30,13 +31,11 @@ _LINK_SHARE = 0.5
 _PREFIX = 40
 _NEAR = 7
 _BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "blockquote")
-_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _NOT_LEAD = etree.XPath(
     ".//img | .//picture | ancestor-or-self::*[position() <= 4][@class or @id] | .//*[@class]", smart_strings=False
 )
 _NOT_LEAD_NAME = re.compile(r"caption|credit|author|bio|copyright|meta", re.I)
 _LIST_MARK = re.compile(r"^[-•*]\s+")
-_TERMINAL = ".!?…\"”»؟۔。"
 
 
 def lost_lead(tree: HtmlElement, lines: list[str], summary: str | None = None) -> list[str]:
@@ -81,9 +80,9 @@ def _near(lead: HtmlElement, first: HtmlElement) -> bool:
 
 
 def _prose(block: HtmlElement, text: str) -> bool:
-    if len(text) < _MIN_CHARS or text[-1] not in _TERMINAL:
+    if len(text) < _MIN_CHARS or not ends_like_prose(text):
         return False
-    return sum(len(t) for t in _LINK_TEXT(block)) < _LINK_SHARE * len(text)
+    return link_chars(block) < _LINK_SHARE * len(text)
 
 
 def _caption_or_box(block: HtmlElement, text: str) -> bool:

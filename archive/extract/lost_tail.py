@@ -20,6 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.pagetype import headline_key as _key
+from archive.extract.prose import ends_like_prose, link_chars, sentence_count
 
 _MIN_CHARS = 150
 _MIN_SENTENCES = 2
@@ -36,9 +37,6 @@ _BOX_NAME = re.compile(
     r"|consent|tags?|signup|donat\w*|recommend\w*|more)(?![a-z])",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4\u3002][\"'\u00bb\u201d\u2019)]*(?:\s|$)")
-_TERMINAL = ".!?…\"”»؟۔。"
-_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 # Text nodes holding the end of the body's last line (whitespace collapsed as trafilatura does;
 # the raw test on its last word first, as normalize-space on every text node costs more).
 _FIND_TEXT = etree.XPath(".//text()[contains(., $word)][contains(normalize-space(.), $end)]")
@@ -89,9 +87,9 @@ def lost_tail(tree: HtmlElement, lines: list[str]) -> list[str]:
 
 
 def _prose(block: HtmlElement, text: str) -> bool:
-    if len(text) < _MIN_CHARS or text[-1] not in _TERMINAL or len(_SENTENCE_END.findall(text)) < _MIN_SENTENCES:
+    if len(text) < _MIN_CHARS or not ends_like_prose(text) or sentence_count(text) < _MIN_SENTENCES:
         return False
-    if _BOX_NAME.search(_names(block)) or sum(len(t) for t in _LINK_TEXT(block)) > _LINK_SHARE * len(text):
+    if _BOX_NAME.search(_names(block)) or link_chars(block) > _LINK_SHARE * len(text):
         return False
     for inner in block.iterdescendants():
         if inner.tag in _NOT_PROSE or (inner.tag in _BLOCKS and len(inner.text_content().strip()) >= _LABEL_CHARS):
