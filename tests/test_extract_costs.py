@@ -1,4 +1,4 @@
-"""The cheap paths of language, direction and page-type signals give what the full computation gives.
+"""The cheap paths of language, direction, page-type signals and the author fallback give what the full computation gives.
 
 ``direction_of`` skips counting bidirectional classes when no right-to-left letter occurs,
 ``detect_language`` counts letters before naming their scripts, and ``_linked_share``
@@ -12,9 +12,11 @@ import unicodedata
 from collections import Counter
 
 import pytest
+from lxml.html import document_fromstring
 
 from archive.extract.language import _RTL_BLOCKS, _SAMPLE_CHARS, _script, _scripts, detect_language, direction_of
 from archive.extract.pagetype import _linked_share, headline_key
+from archive.extract.trafilatura import extract_author, may_find_author
 
 
 def _direction_by_counting(text: str) -> str:
@@ -76,3 +78,39 @@ def test_linked_share_matches_a_long_headline_with_a_shared_opening() -> None:
     near_miss = long_title + " and next year too"
     body = f"{long_title}\n\n{near_miss}"
     assert _linked_share(body, headlines) == pytest.approx(len(long_title) / len(body))
+
+
+_AUTHOR_MARKUP = [
+    '<a rel="author" href="/u/1">Sara Ahmadi</a>',
+    '<span class="author-name">Sara Ahmadi</span>',
+    '<span itemprop="author">Sara Ahmadi</span>',
+    '<div id="Author">Sara Ahmadi</div>',
+    '<p class="byline">Sara Ahmadi</p>',
+    '<div data-component="Byline">Sara Ahmadi</div>',
+    '<span class="BBL">Sara Ahmadi</span>',
+    '<span class="post-writer">Sara Ahmadi</span>',
+    '<span class="submitted-by">Sara Ahmadi</span>',
+    "<author>Sara Ahmadi</author>",
+]
+_NO_AUTHOR_MARKUP = [
+    '<p class="credit">By Sara Ahmadi, Kabul</p>',
+    '<span class="name">Sara Ahmadi</span>',
+    "<p>Reporting by Sara Ahmadi in Kabul.</p>",
+]
+
+
+def _story(markup: str) -> str:
+    return (f"<html><head><title>Wheat prices ease</title></head><body><article><h1>Wheat prices ease</h1>{markup}"
+            "<p>The price of wheat flour fell in Kabul markets this week, traders said.</p></article></body></html>")
+
+
+@pytest.mark.parametrize("markup", _AUTHOR_MARKUP)
+def test_the_author_shortcut_lets_every_kind_of_author_markup_through(markup: str) -> None:
+    assert may_find_author(_story(markup))
+    assert extract_author(document_fromstring(_story(markup))) == "Sara Ahmadi"
+
+
+@pytest.mark.parametrize("markup", _NO_AUTHOR_MARKUP)
+def test_the_author_shortcut_skips_only_pages_where_trafilatura_finds_no_author(markup: str) -> None:
+    assert not may_find_author(_story(markup))
+    assert extract_author(document_fromstring(_story(markup))) is None

@@ -33,7 +33,7 @@ from archive.extract.metadata import PageMetadata, clean_title, read_metadata, s
 from archive.extract.pagetype import classify_page, headline_key, list_signals
 from archive.extract.profiles import Profile, find_profile
 from archive.extract.script import Joiners
-from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata
+from archive.extract.trafilatura import ENGINE, EngineSettings, extract_lines, fallback_metadata, may_find_author
 
 EXTRACTOR = f"newsarchive-extract/1 {ENGINE}"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
@@ -70,7 +70,7 @@ def extract_article(
     if profile is not None:
         _apply_profile_metadata(page, tree, profile)
     if options.fallback_metadata and not (page.title and page.published):
-        _fill_from_trafilatura(page, tree, url)
+        _fill_from_trafilatura(page, tree, url, text)
     page.site_name = page.site_name or page.brand
     signals = list_signals(tree, joiners.restore, url)
     cleanup.prune_tree(tree, profile.drop_elements(tree) if profile else None)
@@ -196,7 +196,7 @@ def _parse(text: str, url: str) -> HtmlElement:
     return tree
 
 
-def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str) -> None:
+def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str, source: str) -> None:
     """Missing title and date from trafilatura/htmldate; then the author, only on an article-like page.
 
     trafilatura's author heuristic is its slowest part (as slow as its body extraction on
@@ -207,7 +207,7 @@ def _fill_from_trafilatura(page: PageMetadata, tree: HtmlElement, url: str) -> N
     )
     page.title = page.title or _str(found.get("title"))
     page.published = page.published or _str(found.get("date"))
-    if not page.authors and (page.published or _declared_article(page)):
+    if not page.authors and (page.published or _declared_article(page)) and may_find_author(source):
         author = _str(fallback_metadata(tree, url, title=False, date=False, author=True, sitename=False).get("author"))
         page.authors = [a.strip() for a in author.split(";") if a.strip()] if author else []
     page.site_name = page.site_name or _str(found.get("sitename"))

@@ -90,6 +90,24 @@ def fallback_metadata(
     return found
 
 
+# Every attribute value or tag trafilatura's author XPaths test holds one of these, in any case
+# ("author", "Byline", "BBL", "submitted-by"...): a page whose source holds none has no author for it.
+_AUTHOR_MARKS = (
+    "author", "byl", "bbl", "username", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by",
+    "journalist-name", "screenname", "writer",
+)
+
+
+def may_find_author(source: str) -> bool:
+    """Whether trafilatura's author heuristic can find anything in a page with this source.
+
+    The heuristic copies the whole tree and runs regex XPaths over it (10 ms a page); a third
+    of the pages that ask for it hold none of the marks it looks for (measured on both sets).
+    """
+    lowered = source.lower()
+    return any(mark in lowered for mark in _AUTHOR_MARKS)
+
+
 def _host_name(url: str | None) -> str | None:
     match = META_URL.match(url or "")
     return match[1] if match else None
