@@ -20,7 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from archive.errors import ExtractionError
-from archive.extract import cleanup, deep, endmatter, lost_lead, lost_tail, tail
+from archive.extract import cleanup, deep, endmatter, lost_lead, lost_tail, split_body, tail
 from archive.extract.agreement import heading_like, trim_to_agreement, worth_checking
 from archive.extract.article import Article, Image
 from archive.extract.dates import normalize_date
@@ -80,6 +80,8 @@ def extract_article(
     # য় U+09DF and য + nukta are one letter); it never touches U+200C, so Dari and Pashto keep their joiners.
     found = _body_lines(content, url, options.engine)
     found = lost_lead.lost_lead(content, found, page.summary) + found
+    if page.published or _declared_article(page):  # the split-body pattern is a trait of article templates
+        found = found + split_body.continuation(content, found)
     found = found + lost_tail.lost_tail(content, found)
     lines = [unicodedata.normalize("NFC", joiners.restore(line)) for line in found]
     lines = cleanup.clean_lines(lines, profile.drop_paragraphs if profile else None)

@@ -20,12 +20,12 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.pagetype import headline_key as _key
-from archive.extract.prose import ends_like_prose, link_chars, sentence_count
+from archive.extract.prose import ends_like_prose, link_chars, locate_end, sentence_count
 
 _MIN_CHARS = 150
 _MIN_SENTENCES = 2
 _LABEL_CHARS = 80  # shorter text between the body and the block is a label ("Fazit", "Our verdict: 4/5")
-_SUFFIX = 30  # key characters of the last line's end looked up in the page's text
+_KEY_CHARS = 30
 _NEAR = 3
 _LINK_SHARE = 0.1
 _MAX_BLOCKS = 3
@@ -37,23 +37,16 @@ _BOX_NAME = re.compile(
     r"|consent|tags?|signup|donat\w*|recommend\w*|more)(?![a-z])",
     re.I,
 )
-# Text nodes holding the end of the body's last line (whitespace collapsed as trafilatura does;
-# the raw test on its last word first, as normalize-space on every text node costs more).
-_FIND_TEXT = etree.XPath(".//text()[contains(., $word)][contains(normalize-space(.), $end)]")
 
 
 def lost_tail(tree: HtmlElement, lines: list[str]) -> list[str]:
     """Prose blocks right after the body's last line that the body lacks (usually none)."""
     if len(lines) < 2:
         return []
-    end = " ".join(lines[-1].split())[-_SUFFIX:]
-    if len(_key(end)) < _SUFFIX // 2:
-        return []
-    # One XPath scan in C finds the line's end; the walk in Python covers only its container.
-    located = next(iter(_FIND_TEXT(tree, word=end.split()[-1], end=end)), None)
+    located = locate_end(tree, lines[-1])  # one XPath scan; the walk in Python covers only the container
     if located is None:
         return []
-    anchor, in_tail = located.getparent(), located.is_tail
+    anchor, in_tail = located
     ancestors = list(anchor.iterancestors())[:_NEAR]
     scope = next((a for a in reversed(ancestors) if a.tag not in ("body", "html")), None)
     if scope is None:
@@ -73,8 +66,8 @@ def lost_tail(tree: HtmlElement, lines: list[str]) -> list[str]:
         if event == "start" and element.tag in _BLOCKS and element.getparent() in ancestors:
             block = " ".join(element.text_content().split())
             if _prose(element, block):
-                known = known or {_key(line)[:_SUFFIX] for line in lines}  # only on the few pages with a candidate
-                if _key(block)[:_SUFFIX] not in known:
+                known = known or {_key(line)[:_KEY_CHARS] for line in lines}  # only on the few pages with a candidate
+                if _key(block)[:_KEY_CHARS] not in known:
                     found.append(block)
                 if len(found) == _MAX_BLOCKS:
                     break
