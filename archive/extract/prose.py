@@ -8,6 +8,7 @@ sentence marks, optionally followed by a closing quote or bracket.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -38,10 +39,12 @@ def link_chars(element: HtmlElement) -> int:
     return sum(len(text) for text in _LINK_TEXT(element))
 
 
+@lru_cache(maxsize=1)
 def locate_end(tree: HtmlElement, line: str) -> tuple[HtmlElement, bool] | None:
     """Where the end of body ``line`` sits in ``tree``: the element whose text (``False``) or tail
     (``True``) holds it. One XPath scan in C; ``None`` when the end is too short to tell or not found
-    in one text node (a line that ends inside a link)."""
+    in one text node (a line that ends inside a link). The last answer is kept: ``split_body`` and
+    ``lost_tail`` ask about the same line of the same (unchanged) tree on most pages."""
     end = " ".join(line.split())[-_END_CHARS:]
     if len(headline_key(end)) < _END_CHARS // 2:
         return None
