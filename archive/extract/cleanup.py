@@ -159,7 +159,7 @@ def _paragraph_chars(element: HtmlElement) -> int:
 
 
 def _text_chars(element: HtmlElement) -> int:
-    return sum(len(text.strip()) for text in _ALL_TEXT(element))
+    return sum(map(len, map(str.strip, _ALL_TEXT(element))))
 
 
 def _drop(element: HtmlElement) -> None:

@@ -168,6 +168,8 @@ def _decode(html: bytes | str, url: str, headers: Mapping[str, str] | None, opti
 def _parse_reachable(text: str, url: str, warnings: list[str]) -> HtmlElement:
     """Parse, recovering the text of pages nested deeper than the parser can follow (see ``deep``)."""
     tree = _parse(text, url)
+    if not deep.too_deep(tree, deep.MAX_DEPTH):  # nearly every page: one check, not two
+        return tree
     if deep.too_deep(tree, deep.PARSER_CEILING):
         tree = _parse(deep.strip_wrappers(text), url)
         warnings.append(f"deep_html: nesting beyond {deep.PARSER_CEILING} levels; wrapper tags removed to reach the text")

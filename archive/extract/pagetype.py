@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.article import PageType
@@ -37,6 +38,11 @@ _SHORT_CHARS = 400
 _MIN_ARTICLE_CHARS = 150
 
 
+# Links whose text may be headline-sized, found in C: XPath's normalize-space collapses only ASCII
+# whitespace, so its length is never under that of Python's " ".join(text.split()); nav links stay out.
+_LONG_LINKS = etree.XPath("//a[string-length(normalize-space(.)) >= 20]")
+
+
 @dataclass(frozen=True)
 class ListSignals:
     """What the page links to, measured before boilerplate pruning removed the post lists."""
@@ -51,7 +57,7 @@ def list_signals(tree: HtmlElement, restore: Callable[[str], str] = str, url: st
     headlines = set()
     own = set()
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    for anchor in tree.iter("a"):
+    for anchor in _LONG_LINKS(tree):
         text = restore(" ".join(anchor.text_content().split()))
         if len(text) >= 20 and (len(text.split()) >= 3 or len(text) >= 30):
             headlines.add(_key(text))
