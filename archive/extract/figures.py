@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-_CAPTION_XPATH = (
+_CAPTIONS = etree.XPath(
     ".//figcaption | .//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
     " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-element-caption ')]"
     " | .//*[contains(@class, 'caption') and not(self::figure) and not(self::img)]"
-)
-_FIGURE_XPATH = (
+)  # compiled once: collect_images runs on every page
+_FIGURES = etree.XPath(
     "//figure | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption ')]"
     " | //*[contains(concat(' ', normalize-space(@class), ' '), ' jeg_featured ')]"
 )
+_FIGCAPTIONS = etree.XPath("//figcaption")
+_PARAGRAPH_TEXT = etree.XPath(".//p//text()", smart_strings=False)
 _CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|author", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*[(\[]?\s*((?:photo|image|picture|foto|фото|عکس|انځور|صورة|crédit|credit)s?(?: credit)?(?:\s*[:：/©]| by\b)\s*[^()\[\]]{1,80}"
@@ -44,7 +47,7 @@ def collect_images(
     """
     found: list[tuple[str, str | None, str | None]] = []
     captions: list[HtmlElement] = []
-    for figure in tree.xpath(_FIGURE_XPATH):
+    for figure in _FIGURES(tree):
         if figure.getparent() is None:
             continue
         img = next(figure.iter("img"), None)
@@ -52,8 +55,8 @@ def collect_images(
         caption, credit = _caption(figure)
         if src:
             found.append((src, caption, credit))
-        captions.extend(figure.xpath(_CAPTION_XPATH))
-    captions.extend(element for element in tree.xpath("//figcaption") if element not in captions)
+        captions.extend(_CAPTIONS(figure))
+    captions.extend(element for element in _FIGCAPTIONS(tree) if element not in captions)
     if not _captions_are_the_story(tree, captions):
         for element in captions:
             _remove(element)
@@ -64,8 +67,8 @@ def _captions_are_the_story(tree: HtmlElement, captions: list[HtmlElement]) -> b
     caption_chars = sum(len(_text(element)) for element in captions)
     if caption_chars < _GALLERY_MIN_CHARS:
         return False
-    paragraph_chars = sum(len(text.strip()) for text in tree.xpath("//p//text()", smart_strings=False))
-    inside = sum(len(text.strip()) for element in captions for text in element.xpath(".//p//text()", smart_strings=False))
+    paragraph_chars = sum(len(text.strip()) for text in _PARAGRAPH_TEXT(tree))
+    inside = sum(len(text.strip()) for element in captions for text in _PARAGRAPH_TEXT(element))
     return caption_chars > paragraph_chars - inside
 
 
@@ -88,7 +91,7 @@ def _img_src(img: HtmlElement, url: str) -> str | None:
 
 
 def _caption(figure: HtmlElement) -> tuple[str | None, str | None]:
-    captions = figure.xpath(_CAPTION_XPATH)
+    captions = _CAPTIONS(figure)
     if not captions:
         return None, None
     element = captions[0]
