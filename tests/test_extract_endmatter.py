@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, document_fromstring
 
 from archive.extract import extract_article
 from archive.extract.cleanup import clean_lines
-from archive.extract.endmatter import drop_end_matter
+from archive.extract.endmatter import drop_end_matter, drop_link_teasers
+from archive.extract.pagetype import headline_key, list_signals
 from archive.extract.tail import drop_closing_sections
 from archive.extract.trafilatura import EngineSettings
 
@@ -70,6 +71,23 @@ def test_a_paragraph_that_is_a_link_to_another_story_goes_but_in_page_links_stay
     assert "City opens tender" not in body and "Bus fares to rise" not in body
     assert "Vote on the tram contracts expected in June" in body
     assert all(text in body for text in PARAGRAPHS)
+
+
+def test_a_long_teaser_paragraph_that_is_all_link_goes_but_a_linked_phrase_in_a_paragraph_stays() -> None:
+    """A sidebar card's summary (``<a><p>two sentences</p></a>``) that reached the body is a teaser of another
+    page however long it is; a paragraph with a link in it is the story's."""
+    card = ("The tram guide explains every line the city plans to build, the stops and the timetable for each district. "
+            "It is updated whenever the council changes the plan, and it covers the bus lines that will feed the trams too, "
+            "with maps of the new stations and their lifts.")
+    assert len(card) > 250  # longer than a headline: the old length cap let such cards through
+    linked = ('The council published <a href="/2024/03/01/tram-plan">its tram plan for the next decade</a> last month, '
+              "after two years of consultation with residents, businesses and the transport authority of the region.")
+    sidebar = f'<div class="guides"><ul><li><a href="/guide/trams/"><p>{card}</p></a></li></ul></div>'
+    tree = document_fromstring(_page(_paragraphs(PARAGRAPHS[:2]) + f"<p>{linked}</p>", extra=sidebar))
+    story = " ".join(document_fromstring(linked).text_content().split())
+    lines = [card, *PARAGRAPHS[:2], story]
+    signals = list_signals(tree, url=URL)
+    assert drop_link_teasers(lines, tree, URL, signals.own_headlines, headline_key) == [*PARAGRAPHS[:2], story]
 
 
 def test_kicker_before_the_headline_is_not_body() -> None:
