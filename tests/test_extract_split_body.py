@@ -105,3 +105,11 @@ def test_a_split_dari_body_keeps_its_joiners() -> None:
     body = extract_article(page, URL).body
     assert body.split("\n\n") == first + second
     assert body.count("\u200c") == sum(p.count("\u200c") for p in first + second)
+
+
+def test_a_container_whose_tag_is_not_a_plain_name_is_left_alone() -> None:
+    """``<fb:body>`` once reached an XPath name test and raised "Undefined namespace prefix"."""
+    page = _page("<fb:body class='story'>" + "".join(f"<p>{p}</p>" for p in FIRST) + f"</fb:body>{_AD_ROW}"
+                 "<fb:body class='story'>" + "".join(f"<p>{p}</p>" for p in SECOND) + "</fb:body>")
+    assert _added(page) == []
+    assert FIRST[0] in extract_article(page, URL).body

@@ -21,6 +21,7 @@ same cleanup as the rest of the body.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -36,6 +37,7 @@ _MIN_CHUNK_CHARS = 100
 _MAX_CHUNKS = 20
 _BLOCKS = etree.XPath(".//*[self::p or self::h2 or self::h3 or self::h4 or self::blockquote or self::li]")
 _LINKED_HEADING = etree.XPath("boolean(.//*[self::h2 or self::h3 or self::h4][.//a])")
+_PLAIN_TAG = re.compile(r"[a-z][a-z0-9]*")
 _MAX_BETWEEN = 300  # characters between two chunks of one article: ad labels, a caption, a short rail
 
 
@@ -45,8 +47,8 @@ def continuation(tree: HtmlElement, lines: list[str]) -> list[str]:
     if container is None:
         return []
     classes = container.get("class") or ""
-    if not classes.strip():
-        return []
+    if not classes.strip() or not _PLAIN_TAG.fullmatch(container.tag):
+        return []  # "fb:body" and the like cannot be an XPath name test (and are no article template)
     chunks = _following_same_class(container.tag)(container, cls=classes)[:_MAX_CHUNKS]
     if not chunks:
         return []
